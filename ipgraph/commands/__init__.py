@@ -1,0 +1,7 @@
+"""The ``ipgraph`` subcommands: one module each, with ``register(subparsers)``.
+
+Modules import only the standard library at top level, so that ``ipgraph --help``
+starts fast; each command imports what it needs when it runs.
+"""
+
+COMMANDS = ("build", "validate", "queries", "query")

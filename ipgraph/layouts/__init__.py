@@ -1,0 +1,36 @@
+"""Document layouts: each turns one kind of source text into plain records.
+
+To add a layout, write a module with ``NAME``, ``detect(text) -> bool`` and
+``parse(source) -> records.Document`` and list it in ``LAYOUTS``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from ..errors import SourceError
+from ..records import Document
+from ..source import SourceText
+from . import cnipa_tasklist
+
+LAYOUTS: tuple[ModuleType, ...] = (cnipa_tasklist,)
+
+
+def by_name(name: str) -> ModuleType:
+    for layout in LAYOUTS:
+        if layout.NAME == name:
+            return layout
+    known = ", ".join(layout.NAME for layout in LAYOUTS)
+    raise SourceError(name, f"unknown layout {name!r}; known layouts: {known}")
+
+
+def parse(source: SourceText, layout: str | None = None) -> Document:
+    """Parse a source with the named layout, or the first layout that recognises it."""
+    if layout:
+        return by_name(layout).parse(source)
+    for candidate in LAYOUTS:
+        if candidate.detect(source.text):
+            return candidate.parse(source)
+    known = ", ".join(layout.NAME for layout in LAYOUTS)
+    raise SourceError(source.path, f"no known layout recognises this document (known: {known}); "
+                      "a CNIPA task list needs the header row 任务清单<TAB>落实举措<TAB>责任部门<TAB>完成时间", 1)

@@ -1,0 +1,80 @@
+"""The embedded store: the graph in an in-memory Oxigraph store, queried with SPARQL 1.1.
+
+rdflib stays the library for building, validating and exporting; queries run on
+Oxigraph, which answers the query library orders of magnitude faster.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import paths
+from .errors import IpgraphError, QueryError
+from .namespaces import PREFIXES
+
+
+def graph_file(path: str | Path | None = None) -> Path:
+    """The graph file to read: the given one, the workspace's, or the bundled one."""
+    if path is not None:
+        p = Path(path)
+        if not p.exists():
+            raise IpgraphError(f"{p}: no such graph file (run `ipgraph build` first?)")
+        return p
+    default = paths.default_graph_file()
+    return default if default.exists() else paths.BUNDLED_GRAPH
+
+
+FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+           ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD}
+
+
+class EmbeddedStore:
+    """An in-memory Oxigraph store holding one ipgraph graph."""
+
+    def __init__(self, store: ox.Store | None = None):
+        self.store = store or ox.Store()
+
+    @classmethod
+    def from_file(cls, path: str | Path | None = None) -> EmbeddedStore:
+        p = graph_file(path)
+        fmt = FORMATS.get(p.suffix)
+        if fmt is None:
+            raise IpgraphError(f"{p}: unknown RDF file type {p.suffix!r}; use one of {', '.join(FORMATS)}")
+        store = cls()
+        try:
+            store.store.load(path=str(p), format=fmt)
+        except (SyntaxError, ValueError) as exc:
+            raise IpgraphError(f"{p}: not valid {fmt}: {exc}") from None
+        return store
+
+    @classmethod
+    def from_rdflib(cls, graph) -> EmbeddedStore:
+        store = cls()
+        store.store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return store
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None):
+        """Run a query; parameters are bound as RDF terms by the engine, never spliced into the text."""
+        subs = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
+        try:
+            return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def to_rdflib(self):
+        """The graph as an rdflib Graph (for validation, exports and rdflib users)."""
+        from rdflib import Graph
+
+        graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns)
+        data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph

@@ -1,0 +1,118 @@
+"""Curated reference data: departments, cited policies, addressees, completion times.
+
+The vocabularies are Turtle files (``data/vocab/*.ttl`` and ``ontology/individuals.ttl``)
+that are merged into every graph; this module also uses their zh labels to recognise
+names and mentions in source text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from . import paths
+from .namespaces import ID, RDFS, SKOS
+
+TITLE_RE = re.compile(r"《([^《》]+)》")
+
+
+def _zh_names(graph: Graph, subject: URIRef) -> set[str]:
+    names = set()
+    for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+        for value in graph.objects(subject, prop):
+            if isinstance(value, Literal) and value.language in (None, "zh"):
+                names.add(str(value))
+    return names
+
+
+def _index(graph: Graph) -> dict[str, URIRef]:
+    """zh name → IRI for every labelled subject of a vocabulary graph."""
+    index: dict[str, URIRef] = {}
+    for subject in sorted(set(graph.subjects(RDFS.label, None))):
+        if isinstance(subject, URIRef):
+            for name in _zh_names(graph, subject):
+                index.setdefault(name, subject)
+    return index
+
+
+def iri_segment(name: str) -> str:
+    """A name as an IRI path segment: ASCII-unsafe characters percent-encoded, CJK kept."""
+    out = []
+    for ch in name.strip():
+        if ch.isalnum() or ch in "-._~" or ord(ch) > 0x3000:
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A curated entity (or a 《title》) found in a text, and where."""
+
+    iri: URIRef
+    name: str
+    start: int
+    curated: bool
+
+
+class Vocabulary:
+    """The merged curated graphs, with look-ups by zh name."""
+
+    def __init__(self, files: list[Path] | None = None):
+        self.files = files if files is not None else default_files()
+        self.graphs = {}
+        for path in self.files:
+            g = Graph()
+            g.parse(path, format="turtle")
+            self.graphs[path.stem] = g
+
+    @cached_property
+    def graph(self) -> Graph:
+        merged = Graph()
+        for g in self.graphs.values():
+            merged += g
+        return merged
+
+    @cached_property
+    def bodies(self) -> dict[str, URIRef]:
+        index = _index(self.graphs.get("individuals", Graph()))
+        index.update(_index(self.graphs.get("departments", Graph())))
+        index.update(_index(self.graphs.get("organizations", Graph())))
+        return index
+
+    @cached_property
+    def references(self) -> dict[str, URIRef]:
+        return _index(self.graphs.get("references", Graph()))
+
+    @cached_property
+    def completion_times(self) -> dict[str, URIRef]:
+        index = _index(self.graphs.get("individuals", Graph()))
+        return {name: iri for name, iri in index.items() if str(iri).startswith(str(ID["completion-time/"]))}
+
+    def body(self, name: str) -> URIRef:
+        """The IRI of a responsible body; unknown names get an IRI made from the name."""
+        return self.bodies.get(name) or ID[f"org/{iri_segment(name)}"]
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Curated entities named in a text (longest match wins), then uncurated 《titles》."""
+        taken = [False] * len(text)
+        found: list[Mention] = []
+        for name in sorted(self.references, key=lambda n: (-len(n), n)):
+            for m in re.finditer(re.escape(name), text):
+                if not any(taken[m.start():m.end()]):
+                    taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                    found.append(Mention(self.references[name], name, m.start(), True))
+        for m in TITLE_RE.finditer(text):
+            title = m.group(1).strip()
+            if title not in self.references and not any(taken[m.start(1):m.end(1)]):
+                found.append(Mention(ID[f"ref/{iri_segment(title)}"], title, m.start(), False))
+        return sorted(found, key=lambda mention: mention.start)
+
+
+def default_files() -> list[Path]:
+    return [paths.INDIVIDUALS, *sorted(paths.VOCAB_DIR.glob("*.ttl"))]
