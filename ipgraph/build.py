@@ -88,39 +88,66 @@ class GraphBuilder:
                 self.graph.add((subject, predicate, value))
 
     def _provenance(self, doc: Document, subject: URIRef, line: int) -> None:
-        self._add(subject, (PROV.wasDerivedFrom, ID[f"{doc.key}/source"]),
-                  (IPG.sourceLine, Literal(line, datatype=XSD.positiveInteger)))
+        self._add(
+            subject,
+            (PROV.wasDerivedFrom, ID[f"{doc.key}/source"]),
+            (IPG.sourceLine, Literal(line, datatype=XSD.positiveInteger)),
+        )
 
     def _document(self, doc: Document, english: dict) -> None:
         iri, source = document_iri(doc), ID[f"{doc.key}/source"]
-        self._add(source, (RDF.type, IPG.SourceText), (RDF.type, PROV.Entity),
-                  (DCTERMS.identifier, Literal(paths.display_path(doc.source_path))),
-                  (DCTERMS["format"], Literal("text/plain")), (IPG.sha256, Literal(doc.sha256)),
-                  (RDFS.label, en(f"Source text of {doc.key}")))
+        self._add(
+            source,
+            (RDF.type, IPG.SourceText),
+            (RDF.type, PROV.Entity),
+            (DCTERMS.identifier, Literal(paths.display_path(doc.source_path))),
+            (DCTERMS["format"], Literal("text/plain")),
+            (IPG.sha256, Literal(doc.sha256)),
+            (RDFS.label, en(f"Source text of {doc.key}")),
+        )
         title_en = english.get("title")
-        self._add(iri, (RDF.type, IPG.TaskList), (DCTERMS.title, zh(doc.title)),
-                  (RDFS.label, zh(doc.title)), (RDFS.label, en(title_en) if title_en else None),
-                  (IPG.year, Literal(str(doc.year), datatype=XSD.gYear)),
-                  (DCTERMS.publisher, ID["org/cnipa"]), (DCTERMS.language, Literal("zh")),
-                  (IPG.layout, Literal(doc.layout)), (PROV.wasDerivedFrom, source))
+        self._add(
+            iri,
+            (RDF.type, IPG.TaskList),
+            (DCTERMS.title, zh(doc.title)),
+            (RDFS.label, zh(doc.title)),
+            (RDFS.label, en(title_en) if title_en else None),
+            (IPG.year, Literal(str(doc.year), datatype=XSD.gYear)),
+            (DCTERMS.publisher, ID["org/cnipa"]),
+            (DCTERMS.language, Literal("zh")),
+            (IPG.layout, Literal(doc.layout)),
+            (PROV.wasDerivedFrom, source),
+        )
 
     def _section(self, doc: Document, section: Section, english: dict) -> None:
         iri = section_iri(doc, section.number)
         title_en = english.get("sections", {}).get(str(section.number))
-        self._add(iri, (RDF.type, IPG.Section), (IPG.taskList, document_iri(doc)),
-                  (IPG.number, Literal(section.number)), (SKOS.notation, Literal(section.numeral)),
-                  (DCTERMS.title, zh(section.title)), (RDFS.label, zh(section.title)),
-                  (RDFS.label, en(title_en) if title_en else None))
+        self._add(
+            iri,
+            (RDF.type, IPG.Section),
+            (IPG.taskList, document_iri(doc)),
+            (IPG.number, Literal(section.number)),
+            (SKOS.notation, Literal(section.numeral)),
+            (DCTERMS.title, zh(section.title)),
+            (RDFS.label, zh(section.title)),
+            (RDFS.label, en(title_en) if title_en else None),
+        )
         self._provenance(doc, iri, section.line)
 
     def _task(self, doc: Document, task: Task, english: dict) -> None:
         iri = task_iri(doc, task.number)
         title_en = english.get("tasks", {}).get(str(task.number))
-        self._add(iri, (RDF.type, IPG.Task), (IPG.taskList, document_iri(doc)),
-                  (IPG.section, section_iri(doc, task.section)), (IPG.number, Literal(task.number)),
-                  (DCTERMS.title, zh(task.title)), (RDFS.label, zh(task.title)),
-                  (RDFS.label, en(title_en) if title_en else None),
-                  (IPG.responsibilityStatement, zh(task.responsibility)))
+        self._add(
+            iri,
+            (RDF.type, IPG.Task),
+            (IPG.taskList, document_iri(doc)),
+            (IPG.section, section_iri(doc, task.section)),
+            (IPG.number, Literal(task.number)),
+            (DCTERMS.title, zh(task.title)),
+            (RDFS.label, zh(task.title)),
+            (RDFS.label, en(title_en) if title_en else None),
+            (IPG.responsibilityStatement, zh(task.responsibility)),
+        )
         self._provenance(doc, iri, task.line)
         for name in task.bodies:
             self._add(iri, (IPG.responsibleBody, self.vocab.body(name)))
@@ -139,15 +166,23 @@ class GraphBuilder:
         concept = self.vocab.completion_times.get(task.completion)
         if concept is None:
             known = ", ".join(sorted(self.vocab.completion_times))
-            raise SourceError(doc.source_path, f"task {task.number}: unknown completion time {task.completion!r}; "
-                              f"expected one of: {known}", task.line, "完成时间")
+            raise SourceError(
+                doc.source_path,
+                f"task {task.number}: unknown completion time {task.completion!r}; expected one of: {known}",
+                task.line,
+                "完成时间",
+            )
         # Both completion times of these lists ("by year end", "interim results within the year")
         # end with the document's year.
         deadline = date(doc.year, 12, 31).isoformat()
         instant = ID[f"date/{deadline}"]
         self._add(iri, (IPG.completionTime, concept), (IPG.deadline, instant))
-        self._add(instant, (RDF.type, TIME.Instant), (TIME.inXSDDate, Literal(deadline, datatype=XSD.date)),
-                  (RDFS.label, Literal(deadline)))
+        self._add(
+            instant,
+            (RDF.type, TIME.Instant),
+            (TIME.inXSDDate, Literal(deadline, datatype=XSD.date)),
+            (RDFS.label, Literal(deadline)),
+        )
 
     def _references(self, subject: URIRef, text: str) -> None:
         for mention in self.vocab.mentions(text):
@@ -157,11 +192,16 @@ class GraphBuilder:
 
     def _measure(self, doc: Document, task: Task, measure: Measure) -> None:
         iri = measure_iri(doc, task.number, measure.number)
-        self._add(iri, (RDF.type, IPG.Measure), (IPG.task, task_iri(doc, task.number)),
-                  (IPG.number, Literal(measure.number)), (IPG.text, zh(measure.text)),
-                  (IPG.addressedTo, ADDRESSEES[measure.actor]),
-                  (RDFS.label, zh(f"任务{task.number} 举措{measure.number}")),
-                  (RDFS.label, en(f"Task {task.number}, measure {measure.number}")))
+        self._add(
+            iri,
+            (RDF.type, IPG.Measure),
+            (IPG.task, task_iri(doc, task.number)),
+            (IPG.number, Literal(measure.number)),
+            (IPG.text, zh(measure.text)),
+            (IPG.addressedTo, ADDRESSEES[measure.actor]),
+            (RDFS.label, zh(f"任务{task.number} 举措{measure.number}")),
+            (RDFS.label, en(f"Task {task.number}, measure {measure.number}")),
+        )
         self._provenance(doc, iri, measure.line)
         self._references(iri, measure.text)
 
@@ -174,8 +214,9 @@ def build_graph(documents: Iterable[Document], vocabulary: Vocabulary | None = N
     return builder.graph
 
 
-def build_sources(sources: Iterable[str | Path] | None = None, layout: str | None = None,
-                  encoding: str | None = None) -> Graph:
+def build_sources(
+    sources: Iterable[str | Path] | None = None, layout: str | None = None, encoding: str | None = None
+) -> Graph:
     """Parse and build source files (default: the bundled sources) into one graph."""
     files = list(sources) if sources else paths.bundled_sources()
     return build_graph(parse_file(path, layout, encoding) for path in files)

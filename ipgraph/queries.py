@@ -26,7 +26,9 @@ from . import paths
 from .errors import QueryError
 
 HEADER_RE = re.compile(r"^#\s*(?P<key>title|zh|en|param|column)\b\s*(?P<name>[\w-]*)\s*:\s*(?P<value>.*)$")
-PARAM_RE = re.compile(r"^(?P<type>iri|integer|literal(?:@[A-Za-z-]+)?)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<doc>.*))?$")
+PARAM_RE = re.compile(
+    r"^(?P<type>iri|integer|literal(?:@[A-Za-z-]+)?)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<doc>.*))?$"
+)
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 MAX_PARAM_LENGTH = 10_000
@@ -103,16 +105,18 @@ def parse_header(name: str, text: str, path: Path | None = None) -> NamedQuery:
         if key == "param":
             p = PARAM_RE.match(value)
             if not p or not pname:
-                raise QueryError(f"{path or name}:{number}: bad param line; expected "
-                                 "'# param NAME: TYPE [= DEFAULT] -- description'")
+                raise QueryError(
+                    f"{path or name}:{number}: bad param line; expected '# param NAME: TYPE [= DEFAULT] -- description'"
+                )
             doc = p["doc"] or ""
             params.append(Param(pname, p["type"], p["default"], doc, "(optional)" in doc))
         elif key == "column":
             columns[pname] = value
         else:
             meta[key] = value
-    return NamedQuery(name, path, text, meta.get("title", ""), meta.get("zh", ""), meta.get("en", ""),
-                      tuple(params), columns)
+    return NamedQuery(
+        name, path, text, meta.get("title", ""), meta.get("zh", ""), meta.get("en", ""), tuple(params), columns
+    )
 
 
 def library(directory: Path | None = None) -> dict[str, NamedQuery]:

@@ -52,7 +52,11 @@ class Result:
         if fmt == "json":
             return json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
         if self.boolean is not None:
-            return {"csv": "_askResult\n", "tsv": "?_askResult\n"}.get(fmt, "") + ("true" if self.boolean else "false") + "\n"
+            return (
+                {"csv": "_askResult\n", "tsv": "?_askResult\n"}.get(fmt, "")
+                + ("true" if self.boolean else "false")
+                + "\n"
+            )
         if fmt == "csv":
             return _csv(self)
         if fmt == "tsv":
@@ -107,8 +111,9 @@ def to_ntriples(term: dict) -> str:
         return f"<{value}>"
     if kind == "bnode":
         return f"_:{value}"
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
     if "xml:lang" in term:
         return f'"{escaped}"@{term["xml:lang"]}'
     if "datatype" in term and term["datatype"] != "http://www.w3.org/2001/XMLSchema#string":
@@ -119,9 +124,9 @@ def to_ntriples(term: dict) -> str:
 def shorten(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and prefix != "id":
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     base = PREFIXES["id"]
-    return iri[len(base):] if iri.startswith(base) else iri
+    return iri[len(base) :] if iri.startswith(base) else iri
 
 
 def _width(text: str) -> int:

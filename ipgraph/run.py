@@ -11,8 +11,9 @@ from .results import Result
 from .store import EmbeddedStore
 
 
-def run_embedded(store: EmbeddedStore, query: NamedQuery, params: dict[str, str] | None = None,
-                 max_rows: int | None = None) -> Result:
+def run_embedded(
+    store: EmbeddedStore, query: NamedQuery, params: dict[str, str] | None = None, max_rows: int | None = None
+) -> Result:
     """Run a (named or ad-hoc) query on the embedded store."""
     answer = store.query(query.text, query.bind(params))
     if isinstance(answer, ox.QueryBoolean):

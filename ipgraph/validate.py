@@ -28,8 +28,10 @@ class Violation:
     def describe(self) -> str:
         where = f" (source line {self.line})" if self.line else ""
         found = f"; found {self.value}" if self.value else ""
-        return (f"{self.severity}: {self.label or shorten(self.focus)}{where} — {self.path}: {self.message}"
-                f" [{shorten(self.constraint)} in {shorten(self.shape)}{found}]")
+        return (
+            f"{self.severity}: {self.label or shorten(self.focus)}{where} — {self.path}: {self.message}"
+            f" [{shorten(self.constraint)} in {shorten(self.shape)}{found}]"
+        )
 
 
 @dataclass(frozen=True)
@@ -61,24 +63,31 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
     """Validate an rdflib graph; returns the violations in a stable order."""
     from pyshacl import validate as shacl_validate
 
-    conforms, report, _ = shacl_validate(data, shacl_graph=shapes if shapes is not None else shapes_graph(),
-                                         inference="none", advanced=True, allow_warnings=True)
+    conforms, report, _ = shacl_validate(
+        data,
+        shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
     violations = []
     for result in report.subjects(SH.resultSeverity, None):
         focus = report.value(result, SH.focusNode)
         line = data.value(focus, IPG.sourceLine)
         value = report.value(result, SH.value)
         path = report.value(result, SH.resultPath)
-        violations.append(Violation(
-            focus=str(focus),
-            label=_label(data, focus),
-            line=int(line) if line is not None else None,
-            path=shorten(str(path)) if isinstance(path, URIRef) else str(path or ""),
-            constraint=str(report.value(result, SH.sourceConstraintComponent)),
-            shape=str(report.value(result, SH.sourceShape)),
-            message=str(report.value(result, SH.resultMessage) or ""),
-            value=(shorten(str(value)) if isinstance(value, URIRef) else str(value)) if value is not None else None,
-            severity=shorten(str(report.value(result, SH.resultSeverity))).removeprefix("sh:"),
-        ))
+        violations.append(
+            Violation(
+                focus=str(focus),
+                label=_label(data, focus),
+                line=int(line) if line is not None else None,
+                path=shorten(str(path)) if isinstance(path, URIRef) else str(path or ""),
+                constraint=str(report.value(result, SH.sourceConstraintComponent)),
+                shape=str(report.value(result, SH.sourceShape)),
+                message=str(report.value(result, SH.resultMessage) or ""),
+                value=(shorten(str(value)) if isinstance(value, URIRef) else str(value)) if value is not None else None,
+                severity=shorten(str(report.value(result, SH.resultSeverity))).removeprefix("sh:"),
+            )
+        )
     violations.sort(key=lambda v: (v.line or 0, v.focus, v.path, v.constraint, v.value or ""))
     return Report(bool(conforms), tuple(violations))

@@ -104,12 +104,12 @@ class Vocabulary:
         found: list[Mention] = []
         for name in sorted(self.references, key=lambda n: (-len(n), n)):
             for m in re.finditer(re.escape(name), text):
-                if not any(taken[m.start():m.end()]):
-                    taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                if not any(taken[m.start() : m.end()]):
+                    taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                     found.append(Mention(self.references[name], name, m.start(), True))
         for m in TITLE_RE.finditer(text):
             title = m.group(1).strip()
-            if title not in self.references and not any(taken[m.start(1):m.end(1)]):
+            if title not in self.references and not any(taken[m.start(1) : m.end(1)]):
                 found.append(Mention(ID[f"ref/{iri_segment(title)}"], title, m.start(), False))
         return sorted(found, key=lambda mention: mention.start)
 

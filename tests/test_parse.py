@@ -29,8 +29,16 @@ def test_section_titles_and_membership(document):
     assert document.sections[3].numeral == "四"
     assert document.sections[3].title == "全面加强知识产权保护，促进建设高标准市场体系"
     by_section = {s.number: [t.number for t in document.tasks if t.section == s.number] for s in document.sections}
-    assert by_section == {1: [1, 2], 2: [3, 4], 3: [5, 6, 7, 8], 4: [9, 10, 11], 5: [12, 13, 14, 15],
-                          6: [16, 17], 7: [18, 19, 20], 8: [21, 22]}
+    assert by_section == {
+        1: [1, 2],
+        2: [3, 4],
+        3: [5, 6, 7, 8],
+        4: [9, 10, 11],
+        5: [12, 13, 14, 15],
+        6: [16, 17],
+        7: [18, 19, 20],
+        8: [21, 22],
+    }
 
 
 def test_task_titles_lose_only_the_trailing_full_stop(document, source_lines):
@@ -64,18 +72,33 @@ def test_measure_text_is_kept_exactly(document):
 
 def test_departments_are_normalised(document):
     task1 = document.tasks[0]
-    assert task1.bodies == ("办公室", "条法司", "联席办", "战略规划司", "保护司", "运用促进司", "公共服务司",
-                            "国际合作司", "人事司", "专利局审查部", "专利局自动化部", "商标局")
+    assert task1.bodies == (
+        "办公室",
+        "条法司",
+        "联席办",
+        "战略规划司",
+        "保护司",
+        "运用促进司",
+        "公共服务司",
+        "国际合作司",
+        "人事司",
+        "专利局审查部",
+        "专利局自动化部",
+        "商标局",
+    )
     assert document.tasks[16].bodies == ("公共服务司", "运用促进司")  # "公共服务司、 运用促进司" in the source
     assert document.tasks[4].bodies == ("条法司", "专利局审查部", "专利局自动化部", "商标局")
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("专利局审查部、自动化部", ("专利局审查部", "专利局自动化部")),
-    ("公共服务司、 运用促进司", ("公共服务司", "运用促进司")),
-    ("人事司，商标局", ("人事司", "商标局")),
-    ("保护司、保护司", ("保护司",)),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("专利局审查部、自动化部", ("专利局审查部", "专利局自动化部")),
+        ("公共服务司、 运用促进司", ("公共服务司", "运用促进司")),
+        ("人事司，商标局", ("人事司", "商标局")),
+        ("保护司、保护司", ("保护司",)),
+    ],
+)
 def test_split_bodies(cell, expected):
     assert split_bodies(cell) == expected
 
@@ -98,13 +121,21 @@ def _mutate(source_path, tmp_path, old: str, new: str, count: int = 1):
     return _write(tmp_path, text.replace(old, new, count))
 
 
-@pytest.mark.parametrize(("old", "new", "line", "expected"), [
-    ("\t<p>国家知识产权局：健全知识产权评估体系", "<p>国家知识产权局：健全知识产权评估体系", 30, "expected 4 tab-separated columns"),
-    ("<p>有关地区要紧扣", "<p>有些地区要紧扣", 27, "unknown addressee"),
-    ("4. 加快推进知识产权法治实施体系", "3. 加快推进知识产权法治实施体系", 15, "duplicate task number 3"),
-    ("\t运用促进司\t年内有阶段性成果\n14.", "\t\t年内有阶段性成果\n14.", 33, "the 责任部门 column is empty"),
-    ("<p>国家知识产权局：做好专利法实施细则的修订", "国家知识产权局：做好专利法实施细则的修订", 14, "outside <p>"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "expected"),
+    [
+        (
+            "\t<p>国家知识产权局：健全知识产权评估体系",
+            "<p>国家知识产权局：健全知识产权评估体系",
+            30,
+            "expected 4 tab-separated columns",
+        ),
+        ("<p>有关地区要紧扣", "<p>有些地区要紧扣", 27, "unknown addressee"),
+        ("4. 加快推进知识产权法治实施体系", "3. 加快推进知识产权法治实施体系", 15, "duplicate task number 3"),
+        ("\t运用促进司\t年内有阶段性成果\n14.", "\t\t年内有阶段性成果\n14.", 33, "the 责任部门 column is empty"),
+        ("<p>国家知识产权局：做好专利法实施细则的修订", "国家知识产权局：做好专利法实施细则的修订", 14, "outside <p>"),
+    ],
+)
 def test_structural_faults_are_rejected_with_the_line(source_path, tmp_path, old, new, line, expected):
     path = _mutate(source_path, tmp_path, old, new)
     with pytest.raises(SourceError) as err:
@@ -115,7 +146,9 @@ def test_structural_faults_are_rejected_with_the_line(source_path, tmp_path, old
 
 
 def test_task_before_any_section_is_rejected(source_path, tmp_path):
-    path = _mutate(source_path, tmp_path, "一、做好知识产权顶层设计，启动实施知识产权强国战略和“十四五”规划\t\t\t\n", "")
+    path = _mutate(
+        source_path, tmp_path, "一、做好知识产权顶层设计，启动实施知识产权强国战略和“十四五”规划\t\t\t\n", ""
+    )
     with pytest.raises(SourceError, match="before any section heading") as err:
         parse_file(path)
     assert err.value.line == 8

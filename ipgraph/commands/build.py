@@ -6,10 +6,13 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="parse source documents into the RDF graph",
-                       description="Parse task-list documents and write the graph as deterministic Turtle. "
-                       "With no SOURCE, builds the bundled 2021 task list; with no --output, writes data/ipgraph.ttl "
-                       "in the workspace (the current folder, or $IPGRAPH_HOME). Nothing is written if any source fails.")
+    p = sub.add_parser(
+        "build",
+        help="parse source documents into the RDF graph",
+        description="Parse task-list documents and write the graph as deterministic Turtle. "
+        "With no SOURCE, builds the bundled 2021 task list; with no --output, writes data/ipgraph.ttl "
+        "in the workspace (the current folder, or $IPGRAPH_HOME). Nothing is written if any source fails.",
+    )
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="source text files (default: the bundled sources)")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the Turtle (default: data/ipgraph.ttl)")
     p.add_argument("--layout", help="force a document layout instead of detecting it (e.g. cnipa-tasklist)")

@@ -6,8 +6,11 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("queries", help="list the named queries and their questions",
-                       description="List the named SPARQL queries of queries/ with their questions and parameters.")
+    p = sub.add_parser(
+        "queries",
+        help="list the named queries and their questions",
+        description="List the named SPARQL queries of queries/ with their questions and parameters.",
+    )
     p.add_argument("--lang", choices=("en", "zh", "both"), default="both", help="language of the questions")
     p.set_defaults(func=run)
 

@@ -6,16 +6,24 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("query", help="run a named query, a .rq file or SPARQL text",
-                       description="Run a query on the graph. QUERY is a name from `ipgraph queries`, a .rq file, "
-                       "or SPARQL text (the prefixes ipg: id: org: skos: dcterms: prov: eli: time: rdf: rdfs: owl: xsd: "
-                       "are predeclared). Parameters are bound as RDF terms, never pasted into the query text.")
+    p = sub.add_parser(
+        "query",
+        help="run a named query, a .rq file or SPARQL text",
+        description="Run a query on the graph. QUERY is a name from `ipgraph queries`, a .rq file, "
+        "or SPARQL text (the prefixes ipg: id: org: skos: dcterms: prov: eli: time: rdf: rdfs: owl: xsd: "
+        "are predeclared). Parameters are bound as RDF terms, never pasted into the query text.",
+    )
     p.add_argument("query", metavar="QUERY", help="query name, .rq file, or SPARQL text")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter value (repeatable)")
-    p.add_argument("-f", "--format", default=None,
-                   choices=("table", "csv", "tsv", "json", "turtle", "nt", "jsonld"),
-                   help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)")
+    p.add_argument(
+        "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value (repeatable)"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        default=None,
+        choices=("table", "csv", "tsv", "json", "turtle", "nt", "jsonld"),
+        help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)",
+    )
     p.add_argument("--graph", metavar="FILE", help="graph file to query (default: data/ipgraph.ttl)")
     p.add_argument("--max-rows", type=int, metavar="N", help="return at most N rows (reported when applied)")
     p.set_defaults(func=run)

@@ -6,10 +6,13 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check the graph against the SHACL shapes",
-                       description="Validate a graph file (default: data/ipgraph.ttl) with the shapes in shapes/. "
-                       "Exits 0 when it conforms, 1 when it does not, and lists each violation with the node's "
-                       "label and source line, the constraint and what was found.")
+    p = sub.add_parser(
+        "validate",
+        help="check the graph against the SHACL shapes",
+        description="Validate a graph file (default: data/ipgraph.ttl) with the shapes in shapes/. "
+        "Exits 0 when it conforms, 1 when it does not, and lists each violation with the node's "
+        "label and source line, the constraint and what was found.",
+    )
     p.add_argument("file", nargs="?", metavar="FILE", help="graph file to validate (default: data/ipgraph.ttl)")
     p.add_argument("--shapes", metavar="DIR", help="folder of shapes (*.ttl) to use instead of shapes/")
     p.set_defaults(func=run)

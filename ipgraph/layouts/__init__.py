@@ -18,7 +18,7 @@ LAYOUTS: tuple[ModuleType, ...] = (cnipa_tasklist,)
 
 def by_name(name: str) -> ModuleType:
     for layout in LAYOUTS:
-        if layout.NAME == name:
+        if name == layout.NAME:
             return layout
     known = ", ".join(layout.NAME for layout in LAYOUTS)
     raise SourceError(name, f"unknown layout {name!r}; known layouts: {known}")
@@ -32,5 +32,9 @@ def parse(source: SourceText, layout: str | None = None) -> Document:
         if candidate.detect(source.text):
             return candidate.parse(source)
     known = ", ".join(layout.NAME for layout in LAYOUTS)
-    raise SourceError(source.path, f"no known layout recognises this document (known: {known}); "
-                      "a CNIPA task list needs the header row 任务清单<TAB>落实举措<TAB>责任部门<TAB>完成时间", 1)
+    raise SourceError(
+        source.path,
+        f"no known layout recognises this document (known: {known}); "
+        "a CNIPA task list needs the header row 任务清单<TAB>落实举措<TAB>责任部门<TAB>完成时间",
+        1,
+    )

@@ -85,8 +85,9 @@ def split_measures(cell: str, path: str, line: int, task: int) -> tuple[Measure,
     """Split the measures cell into <p> paragraphs and recognise who each addresses."""
     rest = PARAGRAPH_RE.sub("", cell)
     if rest.strip():
-        raise SourceError(path, f"task {task}: text outside <p>…</p> in the measures column: {rest.strip()[:40]!r}",
-                          line, "落实举措")
+        raise SourceError(
+            path, f"task {task}: text outside <p>…</p> in the measures column: {rest.strip()[:40]!r}", line, "落实举措"
+        )
     paragraphs = PARAGRAPH_RE.findall(cell)
     if not paragraphs:
         raise SourceError(path, f"task {task}: expected at least one <p>…</p> measure", line, "落实举措")
@@ -95,8 +96,13 @@ def split_measures(cell: str, path: str, line: int, task: int) -> tuple[Measure,
         actor = next((key for prefix, key in ACTORS if text.startswith(prefix)), None)
         if actor is None:
             openings = " / ".join(dict.fromkeys(p.rstrip("：:") for p, _ in ACTORS))
-            raise SourceError(path, f"task {task}, measure {index}: unknown addressee at {text[:12]!r}; "
-                              f"expected it to open with {openings}", line, "落实举措")
+            raise SourceError(
+                path,
+                f"task {task}, measure {index}: unknown addressee at {text[:12]!r}; "
+                f"expected it to open with {openings}",
+                line,
+                "落实举措",
+            )
         if "<p>" in text or "</p>" in text:
             raise SourceError(path, f"task {task}, measure {index}: unbalanced <p> tags", line, "落实举措")
         measures.append(Measure(index, actor, text, line))
@@ -135,9 +141,12 @@ class _State:
         elif m := TASK_RE.match(first):
             self.task(line, m, cells)
         else:
-            raise self.error(line, "expected a section heading (一、…), a task row "
-                             "(N. title<TAB>measures<TAB>departments<TAB>completion time) or the header row "
-                             f"({' / '.join(HEADER)}); found {first[:30]!r}")
+            raise self.error(
+                line,
+                "expected a section heading (一、…), a task row "
+                "(N. title<TAB>measures<TAB>departments<TAB>completion time) or the header row "
+                f"({' / '.join(HEADER)}); found {first[:30]!r}",
+            )
 
     def preamble(self, line: int, first: str, cells: list[str]) -> None:
         if first in ("附件", "附件：", "附件:") and len(cells) == 1:
@@ -147,15 +156,19 @@ class _State:
             self.year = int(m["year"])
             self.title = first
             return
-        raise self.error(line, "before the first header row, expected only 附件 and the title line "
-                         f"(e.g. 2021 年…任务清单); found {first[:30]!r}")
+        raise self.error(
+            line,
+            "before the first header row, expected only 附件 and the title line "
+            f"(e.g. 2021 年…任务清单); found {first[:30]!r}",
+        )
 
     def section(self, line: int, m: re.Match[str]) -> None:
         number = numeral_value(m["numeral"])
         expected = len(self.sections) + 1
         if number != expected:
-            raise self.error(line, f"section {m['numeral']} is out of order; expected section {NUMERALS[expected - 1]}",
-                             "section")
+            raise self.error(
+                line, f"section {m['numeral']} is out of order; expected section {NUMERALS[expected - 1]}", "section"
+            )
         if self.sections and not any(t.section == len(self.sections) for t in self.tasks):
             raise self.error(line, f"section {self.sections[-1].numeral} has no task", "section")
         self.sections.append(Section(number, m["numeral"], m["title"].strip().rstrip("。"), line))
@@ -165,8 +178,9 @@ class _State:
         if not self.sections:
             raise self.error(line, f"task {number} comes before any section heading", "section")
         if len(cells) != 4:
-            raise self.error(line, f"task {number}: expected 4 tab-separated columns "
-                             f"({' / '.join(HEADER)}), found {len(cells)}")
+            raise self.error(
+                line, f"task {number}: expected 4 tab-separated columns ({' / '.join(HEADER)}), found {len(cells)}"
+            )
         if any(t.number == number for t in self.tasks):
             raise self.error(line, f"duplicate task number {number}", "任务清单")
         if number != len(self.tasks) + 1:
@@ -178,16 +192,18 @@ class _State:
         names = split_bodies(bodies)
         if not names:
             raise self.error(line, f"task {number}: no department in {bodies!r}", "责任部门")
-        self.tasks.append(Task(
-            number=number,
-            title=m["title"].strip().rstrip("。"),
-            section=len(self.sections),
-            line=line,
-            measures=split_measures(measures, self.path, line, number),
-            bodies=names,
-            responsibility=bodies,
-            completion=completion,
-        ))
+        self.tasks.append(
+            Task(
+                number=number,
+                title=m["title"].strip().rstrip("。"),
+                section=len(self.sections),
+                line=line,
+                measures=split_measures(measures, self.path, line, number),
+                bodies=names,
+                responsibility=bodies,
+                completion=completion,
+            )
+        )
 
     def finish(self, source: SourceText) -> Document:
         if self.title is None:
