@@ -12,7 +12,7 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 
 TABULAR = ("table", "csv", "tsv", "json")
 GRAPH = ("turtle", "nt", "jsonld")

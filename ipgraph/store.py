@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from . import paths
 from .errors import IpgraphError, QueryError
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 
 
 def graph_file(path: str | Path | None = None) -> Path:
