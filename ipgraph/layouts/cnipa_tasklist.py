@@ -9,6 +9,13 @@ The text is a table exported line by line, columns separated by tabs::
 
 Each measure is one ``<p>…</p>`` paragraph opened by its addressee. Everything
 specific to this layout lives in this module; it produces plain records.
+
+Oddities that do not change the meaning are accepted and give the same records as
+the clean text: spaces, tabs and full-width spaces around cells and paragraphs,
+full-width digits in the year and task numbers (``１．``), ``．``, ``、`` or ``.``
+after a task number, and a half-width colon after 国家知识产权局 (recorded as the
+full-width ``：`` of the published text). Anything else that does not fit is a
+SourceError naming the line and what was expected there.
 """
 
 from __future__ import annotations
@@ -23,15 +30,15 @@ NAME = "cnipa-tasklist"
 HEADER = ("任务清单", "落实举措", "责任部门", "完成时间")
 NUMERALS = "一二三四五六七八九十"
 
-TITLE_RE = re.compile(r"^(?P<year>\d{4})\s*年\s*(?P<rest>.*任务清单)$")
+DIGITS = "0-9０-９"  # ASCII and full-width digits; other scripts' digits are not these documents'
+TITLE_RE = re.compile(rf"^(?P<year>[{DIGITS}]{{4}})\s*年\s*(?P<rest>.*任务清单)$")
 SECTION_RE = re.compile(rf"^(?P<numeral>[{NUMERALS}]+)、\s*(?P<title>\S.*)$")
-TASK_RE = re.compile(r"^(?P<number>\d+)[.．、]\s*(?P<title>\S.*)$")
+TASK_RE = re.compile(rf"^(?P<number>[{DIGITS}]+)[.．、]\s*(?P<title>\S.*)$")
 PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.S)
 
 # Paragraph openings → addressee keys. Longest first, so 国家知识产权局 wins over shorter prefixes.
 ACTORS = (
     ("国家知识产权局：", "cnipa"),
-    ("国家知识产权局:", "cnipa"),
     ("有条件的地区", "qualified-regions"),
     ("有关地区", "relevant-regions"),
     ("各地区", "all-regions"),
@@ -41,11 +48,12 @@ ACTORS = (
 OFFICES = ("专利局", "商标局")
 BODY_GROUP_SPLIT = re.compile(r"[，,\s\u3000]+")
 BODY_SPLIT = re.compile(r"[、]+")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def detect(text: str) -> bool:
     """Does this text look like a CNIPA task list?"""
-    return any(line.split("\t")[:4] == list(HEADER) for line in text.split("\n")[:200])
+    return any(tuple(cell.strip() for cell in line.split("\t")[:4]) == HEADER for line in text.split("\n")[:200])
 
 
 def parse(source: SourceText) -> Document:
@@ -56,15 +64,29 @@ def parse(source: SourceText) -> Document:
     return state.finish(source)
 
 
-def numeral_value(numeral: str) -> int:
-    """一 → 1 … 十九 → 19: the section numerals in these documents."""
-    if numeral == "十":
-        return 10
-    if numeral.startswith("十"):
-        return 10 + NUMERALS.index(numeral[1]) + 1
-    if len(numeral) == 1:
+def numeral_value(numeral: str) -> int | None:
+    """一 → 1, 十 → 10, 十九 → 19, 二十三 → 23 … 九十九: section numerals; None if not one."""
+    if re.fullmatch(r"[一二三四五六七八九]", numeral):
         return NUMERALS.index(numeral) + 1
-    raise ValueError(numeral)
+    m = re.fullmatch(r"([二三四五六七八九]?)十([一二三四五六七八九]?)", numeral)
+    if not m:
+        return None
+    tens = NUMERALS.index(m[1]) + 1 if m[1] else 1
+    return tens * 10 + (NUMERALS.index(m[2]) + 1 if m[2] else 0)
+
+
+def numeral_text(number: int) -> str:
+    """The inverse of numeral_value, for messages: 1 → 一, 23 → 二十三."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else NUMERALS[tens - 1] + "十")
+    return head + (NUMERALS[units - 1] if units else "")
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits (０-９) as ASCII digits."""
+    return text.translate(FULL_WIDTH_DIGITS)
 
 
 def split_bodies(cell: str) -> tuple[str, ...]:
@@ -81,6 +103,11 @@ def split_bodies(cell: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def canonical_opening(text: str) -> str:
+    """A half-width colon after 国家知识产权局 as the full-width one of the published text."""
+    return re.sub(r"^国家知识产权局\s*[:：]", "国家知识产权局：", text)
+
+
 def split_measures(cell: str, path: str, line: int, task: int) -> tuple[Measure, ...]:
     """Split the measures cell into <p> paragraphs and recognise who each addresses."""
     rest = PARAGRAPH_RE.sub("", cell)
@@ -92,7 +119,8 @@ def split_measures(cell: str, path: str, line: int, task: int) -> tuple[Measure,
     if not paragraphs:
         raise SourceError(path, f"task {task}: expected at least one <p>…</p> measure", line, "落实举措")
     measures = []
-    for index, text in enumerate(paragraphs, start=1):
+    for index, paragraph in enumerate(paragraphs, start=1):
+        text = canonical_opening(paragraph.strip())
         actor = next((key for prefix, key in ACTORS if text.startswith(prefix)), None)
         if actor is None:
             openings = " / ".join(dict.fromkeys(p.rstrip("：:") for p, _ in ACTORS))
@@ -154,7 +182,7 @@ class _State:
         m = TITLE_RE.match(first)
         if m and len(cells) == 1 and self.title is None:
             self.year = int(m["year"])
-            self.title = first
+            self.title = ascii_digits(m["year"]) + first[m.end("year") :]
             return
         raise self.error(
             line,
@@ -165,9 +193,11 @@ class _State:
     def section(self, line: int, m: re.Match[str]) -> None:
         number = numeral_value(m["numeral"])
         expected = len(self.sections) + 1
+        if number is None:
+            raise self.error(line, f"{m['numeral']!r} is not a section numeral (一, 二 … 十, 十一 …)", "section")
         if number != expected:
             raise self.error(
-                line, f"section {m['numeral']} is out of order; expected section {NUMERALS[expected - 1]}", "section"
+                line, f"section {m['numeral']} is out of order; expected section {numeral_text(expected)}", "section"
             )
         if self.sections and not any(t.section == len(self.sections) for t in self.tasks):
             raise self.error(line, f"section {self.sections[-1].numeral} has no task", "section")
