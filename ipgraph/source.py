@@ -31,6 +31,7 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # A line counts as UTF-8 evidence only with this many non-ASCII characters: one or
 # two GB18030 characters can form valid UTF-8 by chance, longer runs practically never.
 UTF8_EVIDENCE = 3
+LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,17 @@ class SourceText:
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:
-    """Decode bytes, detecting the encoding unless told; return (text, encoding used)."""
+    """Decode bytes, detecting the encoding unless told; return (text with LF line ends, encoding used)."""
     bom = next((name for mark, name in BOMS if data.startswith(mark)), None)
     if encoding is None and bom is None and b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        line = _line_at(data, data.index(b"\x00"))
         raise SourceError(path, "not a text file (it contains NUL bytes)", line)
     if encoding or bom:
         name = encoding or bom
         text = _decode_as(data, name, path, from_bom=encoding is None)
     else:
         text, name = _detect(data, path)
-    text = text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     _check_characters(text, path)
     return text, name
 
@@ -67,7 +68,8 @@ def _decode_as(data: bytes, name: str, path: str, *, from_bom: bool = False) -> 
     except LookupError:
         raise SourceError(path, f"unknown encoding {name!r}") from None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].decode(name, errors="replace").count("\n") + 1
+        prefix = data[: exc.start].decode(name, errors="replace")
+        line = prefix.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
         what = f"byte 0x{data[exc.start]:02x} ({exc.reason})"
         if from_bom:
             message = f"not a text file: it opens with a {name} byte-order mark but {what} is not {name}"
@@ -100,7 +102,7 @@ def _detect(data: bytes, path: str) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = _line_at(data, exc.start)
         raise SourceError(
             path,
             f"cannot decode byte 0x{data[exc.start]:02x} as UTF-8 or GB18030: not a text file in a known "
@@ -109,11 +111,16 @@ def _detect(data: bytes, path: str) -> tuple[str, str]:
         ) from None
 
 
+def _line_at(data: bytes, offset: int) -> int:
+    """The 1-based line of a byte offset, counting line breaks as the parser does (LF, CRLF, CR)."""
+    return len(LINE_BREAK_RE.findall(data, 0, offset)) + 1
+
+
 def _classify_lines(data: bytes) -> tuple[list[int], list[int]]:
     """Line numbers of the lines that are clearly UTF-8, and of those that are not UTF-8."""
     utf8: list[int] = []
     other: list[int] = []
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    for number, raw in enumerate(LINE_BREAK_RE.split(data), start=1):
         if raw.isascii():
             continue
         try:
@@ -147,5 +154,4 @@ def read_source(path: str | Path, encoding: str | None = None) -> SourceText:
     if not data.strip():
         raise SourceError(str(p), "the file is empty")
     text, used = decode(data, str(p), encoding)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return SourceText(str(p), text, hashlib.sha256(data).hexdigest(), used)
