@@ -26,6 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--graph", metavar="FILE", help="graph file to query (default: data/ipgraph.ttl)")
     p.add_argument("--max-rows", type=int, metavar="N", help="return at most N rows (reported when applied)")
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="ask this remote SPARQL 1.1 endpoint instead of the graph file "
+        "(credentials: IPGRAPH_ENDPOINT_USER/PASSWORD or ~/.netrc; see docs/triple-stores.md)",
+    )
+    p.add_argument(
+        "--default-graph",
+        metavar="IRI",
+        help="with --endpoint: query this named graph as the default graph (default-graph-uri)",
+    )
     p.set_defaults(func=run)
 
 
@@ -49,7 +60,14 @@ def run(args: argparse.Namespace) -> int:
     from ..store import EmbeddedStore
 
     query = resolve(args.query)
-    result = run_embedded(EmbeddedStore.from_file(args.graph), query, parse_params(args.param), args.max_rows)
+    if args.endpoint:
+        from ..remote import run_remote
+
+        result = run_remote(
+            args.endpoint, query, parse_params(args.param), args.max_rows, default_graph=args.default_graph
+        )
+    else:
+        result = run_embedded(EmbeddedStore.from_file(args.graph), query, parse_params(args.param), args.max_rows)
     fmt = args.format or ("turtle" if result.kind == "graph" else "table")
     sys.stdout.write(result.serialize(fmt))
     if result.truncated:

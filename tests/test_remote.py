@@ -1,0 +1,474 @@
+"""Remote stores: the query library and `push` against a real Oxigraph server, over HTTP.
+
+The server is the one CI starts (``IPGRAPH_TEST_OXIGRAPH=http://127.0.0.1:PORT``), else
+one started here from the ``oxigraph`` program (PyPI ``oxigraph``, a test dependency).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from ipgraph import paths
+from ipgraph.cli import main
+from ipgraph.errors import StoreError
+from ipgraph.queries import NamedQuery, library, parse_header
+from ipgraph.remote import Endpoints, fingerprint, push, remote_runner, remote_text, run_remote, with_values
+from ipgraph.results import Result
+from ipgraph.run import run_embedded
+from ipgraph.store import graph_file
+
+# Values for required parameters that have no default in their query's header.
+TEST_VALUES: dict[str, dict[str, str]] = {
+    "department-tasks": {"dept": "保护司"},
+    "policy-citations": {"policy": "RCEP"},
+    "search-measures": {"word": "地理标志"},
+    "task-provenance": {"task": "9"},
+}
+
+
+# ---------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {seconds} s")
+
+
+def oxigraph_program() -> str | None:
+    beside_python = Path(sys.executable).with_name("oxigraph")
+    return str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory) -> Iterator[str]:
+    """The base URL of a running Oxigraph server."""
+    url = os.environ.get("IPGRAPH_TEST_OXIGRAPH")
+    if url:
+        yield url.rstrip("/")
+        return
+    program = oxigraph_program()
+    if program is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI: the oxigraph program (PyPI oxigraph, test extra) is missing")
+        pytest.skip("the oxigraph program is not installed (pip install oxigraph)")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    cmd = [program, "serve", "--bind", f"127.0.0.1:{port}", "--location", str(location), "--union-default-graph"]
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def graph_ntriples(store) -> str:
+    return store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def pushed(oxigraph, graph_ntriples) -> tuple[Endpoints, str]:
+    """The graph pushed into its own named graph on the server: (endpoints, graph IRI)."""
+    endpoints = Endpoints.derive(f"{oxigraph}/query")
+    graph = f"https://w3id.org/ipgraph/graph/test-{uuid.uuid4()}"
+    push(graph_ntriples, endpoints, graph, timeout=30)
+    return endpoints, graph
+
+
+def named_graphs(endpoints: Endpoints) -> set[str]:
+    result = run_remote(endpoints.query, parse_header("q", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    return set(result.values("g"))
+
+
+def remote_fp(endpoints: Endpoints, graph: str):
+    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return fingerprint(run_remote(endpoints.query, parse_header("q", text)).triples or "")
+
+
+class FakeStore(http.server.BaseHTTPRequestHandler):
+    """A store that answers every request the same way; it records what it was sent."""
+
+    status = 200
+    body = b""
+    content_type = "application/sparql-results+json"
+    delay = 0.0
+    seen: list[dict] = []  # noqa: RUF012 (reset per server)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.seen.append({"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)})
+        time.sleep(self.delay)
+        self.send_response(self.status)
+        self.send_header("Content-Type", self.content_type)
+        if self.status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    do_PUT = do_POST
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_store() -> Iterator:
+    """Start a FakeStore; the test sets its class attributes, then talks to ``http://127.0.0.1:PORT``."""
+    handler = type("Handler", (FakeStore,), {"seen": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    handler.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield handler
+    server.shutdown()
+    server.server_close()
+
+
+# ---------------------------------------------------------------- comparing answers
+
+
+def params_for(query: NamedQuery) -> dict[str, str]:
+    """Each required parameter without a default gets its documented test value."""
+    values = {}
+    for param in query.params:
+        if param.default is None and not param.optional:
+            if param.name not in TEST_VALUES.get(query.name, {}):
+                pytest.fail(f"queries/{query.name}.rq: add a test value for required param {param.name} to TEST_VALUES")
+            values[param.name] = TEST_VALUES[query.name][param.name]
+    return values
+
+
+def canonical_term(term: dict) -> tuple:
+    """A term as RDF 1.1 sees it: ``xsd:string`` literals are plain literals (stores differ only in that)."""
+    datatype = term.get("datatype")
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        datatype = None
+    kind = "literal" if term["type"] in ("literal", "typed-literal") else term["type"]
+    return kind, term["value"], term.get("xml:lang", "").lower(), datatype or ""
+
+
+def aggregated_columns(query: NamedQuery, aggregate: str) -> dict[str, str]:
+    """Columns projected as ``(AGGREGATE(…) AS ?col)``, with the text inside the aggregate's parentheses."""
+    text, columns = query.text, {}
+    for m in re.finditer(rf"\b{aggregate}\s*\(", text, re.I):
+        depth, i = 1, m.end()
+        while depth and i < len(text):
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        alias = re.match(r"\s*AS\s+\?(\w+)", text[i:], re.I)
+        if alias:
+            columns[alias.group(1)] = text[m.end() : i - 1]
+    return columns
+
+
+def concatenated_columns(query: NamedQuery) -> dict[str, str]:
+    """GROUP_CONCAT columns and their separators: SPARQL leaves the order of the items open."""
+    columns = {}
+    for var, inner in aggregated_columns(query, "GROUP_CONCAT").items():
+        sep = re.search(r';\s*separator\s*=\s*"([^"]*)"\s*$', inner, re.I)
+        columns[var] = sep.group(1) if sep else " "
+    return columns
+
+
+def answer(result: Result, query: NamedQuery | None = None):
+    """A result as a comparable value: rows as a multiset, triples as a set, or the boolean.
+
+    SPARQL leaves two aggregates open, so two engines (or two runs) may differ in them: the items
+    of GROUP_CONCAT columns are sorted, and SAMPLE columns are compared as bound or not.
+    """
+    if result.kind == "graph":
+        return fingerprint(result.triples or "")
+    if result.kind == "boolean":
+        return result.boolean
+    concatenated = concatenated_columns(query) if query else {}
+    sampled = aggregated_columns(query, "SAMPLE") if query else {}
+
+    def cell(var: str, term: dict) -> tuple:
+        if var in sampled:
+            return ("sampled",)
+        if var in concatenated and term["type"] in ("literal", "typed-literal"):
+            sep = concatenated[var]
+            term = {**term, "value": sep.join(sorted(term["value"].split(sep)))}
+        return canonical_term(term)
+
+    rows = Counter(tuple(sorted((var, cell(var, term)) for var, term in row.items())) for row in result.rows)
+    return result.variables, rows
+
+
+QUERIES = sorted(library())
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_every_named_query_answers_the_same_remotely_and_embedded(name, pushed, store):
+    endpoints, graph = pushed
+    query = library()[name]
+    params = params_for(query)
+    embedded = run_embedded(store, query, params)
+    remote = run_remote(endpoints.query, query, params, default_graph=graph)
+    assert answer(remote, query) == answer(embedded, query)
+
+
+def test_remote_runner_names_queries_like_the_embedded_one(pushed, store):
+    endpoints, graph = pushed
+    runner = remote_runner(endpoints.query, default_graph=graph)
+    query = library()["tasks-per-department"]
+    assert answer(runner("tasks-per-department", {}), query) == answer(run_embedded(store, query), query)
+
+
+def test_tasks_per_department_counts_match_the_source_text(pushed, document):
+    """The remote answer agrees with the task list itself: tasks naming 运用促进司 as responsible."""
+    endpoints, graph = pushed
+    source = paths.SOURCES_DIR / "cnipa-2021-ip-high-quality-development-task-list.txt"
+    text = source.read_text(encoding="utf-8")
+    result = run_remote(endpoints.query, library()["tasks-per-department"], default_graph=graph)
+    counts = {r["dept_zh"]: int(r["tasks"]) for r in result.records()}
+    assert "运用促进司" in text
+    assert counts["运用促进司"] == max(counts.values())
+    assert sum(counts.values()) >= 22  # every one of the 22 tasks names at least one department
+
+
+def test_union_default_graph_setup_sees_the_pushed_graph(oxigraph, pushed):
+    """Documented setup: Oxigraph with --union-default-graph answers named queries without default-graph-uri."""
+    endpoints, _ = pushed
+    result = run_remote(endpoints.query, library()["tasks-per-department"])
+    assert result.rows
+
+
+# ---------------------------------------------------------------- parameters
+
+
+ECHO = """# title: echo
+# param x: literal@zh -- a value
+# param n: integer = 7 -- a number
+SELECT ?x ?n ?v ?m WHERE { BIND(STR(?x) AS ?v) BIND(?n + 1 AS ?m) }
+"""
+
+
+@pytest.mark.parametrize("value", ["保护司", 'quote " brace } hash # <iri> \\ backslash', "line\nbreak\ttab"])
+def test_parameters_travel_as_escaped_terms(value, pushed, store):
+    endpoints, _ = pushed
+    query = parse_header("echo", ECHO)
+    remote = run_remote(endpoints.query, query, {"x": value})
+    assert remote.rows == run_embedded(store, query, {"x": value}).rows
+    assert remote.rows[0]["x"] == {"type": "literal", "value": value, "xml:lang": "zh"}
+    assert remote.rows[0]["v"] == {"type": "literal", "value": value}
+    assert remote.rows[0]["m"]["value"] == "8"
+
+
+def test_values_row_goes_first_in_the_outermost_where_group():
+    text = 'SELECT ?s WHERE { ?s ?p "{ not a group }" . FILTER EXISTS { ?s ?p ?o } } # {'
+    query = parse_header("q", "# param p: iri -- a predicate\n" + text)
+    sent = remote_text(query, {"p": "https://w3id.org/ipgraph/ontology#task"})
+    assert 'WHERE { VALUES (?p) { (<https://w3id.org/ipgraph/ontology#task>) }  ?s ?p "{ not a group }"' in sent
+
+
+def test_values_skip_the_construct_template_and_wrap_a_bare_subselect():
+    construct = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }"
+    assert with_values(construct, {"c": ox.NamedNode("http://x/C")}).startswith(
+        "CONSTRUCT { ?s a ?c } WHERE { VALUES (?c) { (<http://x/C>) } "
+    )
+    sub = "SELECT ?s WHERE { SELECT ?s WHERE { ?s a ?c } }"
+    wrapped = with_values(sub, {"c": ox.NamedNode("http://x/C")})
+    assert wrapped == "SELECT ?s WHERE { VALUES (?c) { (<http://x/C>) } { SELECT ?s WHERE { ?s a ?c } } }"
+    ox.Store().query(wrapped)  # valid SPARQL
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_values_injection_means_what_engine_binding_means(name, store):
+    """Independent of any server: the text sent remotely, run embedded without bindings, answers the same."""
+    query = library()[name]
+    params = params_for(query)
+    as_sent = parse_header(name, remote_text(query, params))
+    assert answer(run_embedded(store, as_sent), query) == answer(run_embedded(store, query, params), query)
+
+
+def test_predeclared_prefixes_are_added_only_when_missing():
+    query = parse_header("q", "PREFIX ipg: <http://elsewhere/>\nSELECT ?t WHERE { ?t a ipg:Task ; dcterms:title ?x }")
+    sent = remote_text(query)
+    assert "PREFIX ipg: <http://elsewhere/>" in sent
+    assert sent.count("PREFIX ipg:") == 1
+    assert "PREFIX dcterms: <http://purl.org/dc/terms/>" in sent
+    assert sent.splitlines()[1] == query.text.splitlines()[1]  # line numbers kept for the store's errors
+
+
+# ---------------------------------------------------------------- push
+
+
+def test_push_holds_exactly_the_triples_of_the_graph(pushed, graph):
+    """Compared with the rdflib graph the store was loaded from: same count, same canonical triples."""
+    endpoints, name = pushed
+    held = remote_fp(endpoints, name)
+    assert held.count == len(graph)
+    assert held == fingerprint(graph.serialize(format="nt"))
+
+
+def test_push_replaces_the_graph_and_leaves_no_staging_graph(oxigraph, graph_ntriples):
+    endpoints = Endpoints.derive(f"{oxigraph}/query")
+    graph = f"https://w3id.org/ipgraph/graph/test-{uuid.uuid4()}"
+    push(graph_ntriples, endpoints, graph)
+    smaller = "".join(line + "\n" for line in graph_ntriples.splitlines()[:10])
+    sent = push(smaller, endpoints, graph, protocol="update")
+    assert sent.count == 10
+    assert remote_fp(endpoints, graph) == fingerprint(smaller)
+    assert not {g for g in named_graphs(endpoints) if g.startswith("urn:uuid:")}
+
+
+def test_a_failed_push_leaves_the_graph_as_it_was(oxigraph, pushed, graph_ntriples):
+    endpoints, graph = pushed
+    before = remote_fp(endpoints, graph)
+    broken = Endpoints(endpoints.query, f"{oxigraph}/no-such-service", endpoints.update)
+    some = "".join(line + "\n" for line in graph_ntriples.splitlines()[:20])
+    with pytest.raises(StoreError, match="no-such-service"):
+        push(some, broken, graph)
+    bad_update = Endpoints(endpoints.query, endpoints.store, f"{oxigraph}/no-such-update")
+    with pytest.raises(StoreError, match="no-such-update"):
+        push(some, bad_update, graph)
+    assert remote_fp(endpoints, graph) == before
+    assert not {g for g in named_graphs(endpoints) if g.startswith("urn:uuid:")}
+
+
+def test_push_refuses_a_server_that_is_down(graph_ntriples):
+    port = free_port()
+    with pytest.raises(StoreError, match=rf"127.0.0.1:{port}/store.*cannot reach the store"):
+        push(graph_ntriples, Endpoints.derive(f"http://127.0.0.1:{port}/query"))
+
+
+def test_push_without_known_service_urls_says_which_options_to_give(graph_ntriples):
+    with pytest.raises(StoreError, match="--store and --update"):
+        push(graph_ntriples, Endpoints.derive("http://127.0.0.1:9/custom/endpoint/path"))
+
+
+def test_push_refuses_a_graph_name_that_is_not_an_iri(graph_ntriples):
+    with pytest.raises(StoreError, match="not an absolute IRI"):
+        push(graph_ntriples, Endpoints.derive("http://127.0.0.1:9/query"), "my graph")
+
+
+def test_service_urls_are_derived_for_known_stores():
+    assert Endpoints.derive("http://h:7878/query") == Endpoints(
+        "http://h:7878/query", "http://h:7878/store", "http://h:7878/update"
+    )
+    assert Endpoints.derive("http://h:3030/ipg/sparql").store == "http://h:3030/ipg/data"
+    assert Endpoints.derive("http://h:7200/repositories/ipg").update == "http://h:7200/repositories/ipg/statements"
+    assert Endpoints.derive("http://h:8890/sparql").store == "http://h:8890/sparql-graph-crud-auth"
+    assert Endpoints.derive("http://h:8890/sparql", store="http://s/gsp").store == "http://s/gsp"
+
+
+def test_fingerprint_ignores_order_duplicates_and_blank_node_labels():
+    a = '<http://x/a> <http://x/p> "1" .\n_:b1 <http://x/p> <http://x/a> .\n'
+    string = "<http://www.w3.org/2001/XMLSchema#string>"
+    b = f'_:other <http://x/p> <http://x/a> .\n<http://x/a> <http://x/p> "1"^^{string} .\n'
+    assert fingerprint(a) == fingerprint(b + b)
+    assert fingerprint(a).count == 2
+    assert fingerprint(a) != fingerprint(a.replace('"1"', '"2"'))
+
+
+# ---------------------------------------------------------------- failures and credentials
+
+
+def test_an_answer_cut_off_by_the_store_is_an_error(fake_store):
+    fake_store.body = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "uri", "val'
+    with pytest.raises(StoreError, match="incomplete"):
+        run_remote(f"{fake_store.url}/query", library()["tasks-per-department"])
+
+
+def test_a_store_that_does_not_answer_in_time_is_an_error(fake_store):
+    fake_store.delay = 2
+    with pytest.raises(StoreError, match="timed out"):
+        run_remote(f"{fake_store.url}/query", library()["tasks-per-department"], timeout=1)
+
+
+def test_refused_credentials_are_an_error(fake_store, monkeypatch):
+    fake_store.status = 401
+    monkeypatch.setenv("IPGRAPH_ENDPOINT_USER", "reader")
+    monkeypatch.setenv("IPGRAPH_ENDPOINT_PASSWORD", "s3cret")
+    with pytest.raises(StoreError, match="authentication refused"):
+        run_remote(f"{fake_store.url}/query", library()["tasks-per-department"])
+    expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    assert fake_store.seen[0]["headers"]["Authorization"] == expected
+
+
+def test_credentials_come_from_a_netrc_file(fake_store, monkeypatch, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login pusher password pw\n")
+    netrc.chmod(0o600)
+    monkeypatch.delenv("IPGRAPH_ENDPOINT_USER", raising=False)
+    monkeypatch.setenv("NETRC", str(netrc))
+    fake_store.status = 204  # accepts everything, holds nothing: verification fails after the PUT
+    endpoints = Endpoints(f"{fake_store.url}/q", f"{fake_store.url}/s", f"{fake_store.url}/u")
+    with pytest.raises(StoreError, match="holds 0 triples"):
+        push('<http://x/a> <http://x/p> "1" .\n', endpoints, "http://g")
+    assert [s["path"][:2] for s in fake_store.seen] == ["/s", "/q", "/u"]  # PUT, verify, drop the staging graph
+    sent = [s["headers"].get("Authorization") for s in fake_store.seen]
+    assert sent and all(h == "Basic " + base64.b64encode(b"pusher:pw").decode() for h in sent)
+
+
+def test_a_broken_netrc_file_is_named_with_its_line(monkeypatch, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine h login u password p\nbogus token\n")
+    monkeypatch.delenv("IPGRAPH_ENDPOINT_USER", raising=False)
+    monkeypatch.setenv("NETRC", str(netrc))
+    with pytest.raises(StoreError, match=rf"{netrc}:\d+: cannot read netrc"):
+        run_remote("http://127.0.0.1:9/query", library()["tasks-per-department"])
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_cli_query_with_endpoint_prints_what_the_embedded_query_prints(pushed, capsys):
+    endpoints, graph = pushed
+    assert main(["query", "tasks-per-department", "-f", "csv"]) == 0
+    embedded = capsys.readouterr().out
+    assert main(["query", "tasks-per-department", "-f", "csv", "--endpoint", endpoints.query,
+                 "--default-graph", graph]) == 0  # fmt: skip
+    assert capsys.readouterr().out == embedded
+
+
+def test_cli_push_reports_the_verified_count(oxigraph, capsys):
+    graph = f"https://w3id.org/ipgraph/graph/test-{uuid.uuid4()}"
+    assert main(["push", "--endpoint", f"{oxigraph}/query", "--graph", graph]) == 0
+    count = len(Graph().parse(graph_file(), format="turtle"))
+    assert f"pushed {count} triples into <{graph}>" in capsys.readouterr().out
+
+
+def test_cli_push_failure_is_one_readable_line(capsys):
+    port = free_port()
+    assert main(["push", "--endpoint", f"http://127.0.0.1:{port}/query"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ipgraph: http://127.0.0.1:") and "Traceback" not in err
+
+
+def test_the_oxigraph_test_server_is_reachable(oxigraph):
+    with urllib.request.urlopen(f"{oxigraph}/query?query=ASK%7B%7D", timeout=5) as response:
+        assert response.status == 200
