@@ -12,10 +12,15 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 
+from .errors import QueryError
 from .prefixes import PREFIXES
 
 TABULAR = ("table", "csv", "tsv", "json")
 GRAPH = ("turtle", "nt", "jsonld")
+
+
+class FormatError(QueryError, ValueError):
+    """A result format that does not fit the result: tables for SELECT and ASK, RDF for graphs."""
 
 
 @dataclass
@@ -49,6 +54,8 @@ class Result:
     def serialize(self, fmt: str = "table") -> str:
         if self.kind == "graph":
             return serialize_graph(self.triples or "", fmt)
+        if fmt not in TABULAR:
+            raise FormatError(f"format {fmt!r} does not fit a SELECT or ASK result: use one of {', '.join(TABULAR)}")
         if fmt == "json":
             return json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
         if self.boolean is not None:
@@ -61,12 +68,14 @@ class Result:
             return _csv(self)
         if fmt == "tsv":
             return _tsv(self)
-        if fmt == "table":
-            return _table(self)
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(TABULAR)}")
+        return _table(self)
 
 
 def serialize_graph(ntriples: str, fmt: str) -> str:
+    if fmt not in (*GRAPH, "ntriples", "ttl", "table"):
+        raise FormatError(
+            f"format {fmt!r} does not fit a graph (CONSTRUCT or DESCRIBE) result: use one of {', '.join(GRAPH)}"
+        )
     if fmt in ("nt", "ntriples"):
         return ntriples
     from rdflib import Graph
@@ -77,9 +86,7 @@ def serialize_graph(ntriples: str, fmt: str) -> str:
     graph.parse(data=ntriples, format="nt")
     if fmt in ("turtle", "ttl", "table"):
         return graph.serialize(format="longturtle")
-    if fmt == "jsonld":
-        return graph.serialize(format="json-ld", context={p: ns for p, ns in PREFIXES.items()}, indent=1)
-    raise ValueError(f"unknown format {fmt!r} for a graph result; use one of {', '.join(GRAPH)}")
+    return graph.serialize(format="json-ld", context={p: ns for p, ns in PREFIXES.items()}, indent=1)
 
 
 def _csv(result: Result) -> str:
