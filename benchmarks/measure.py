@@ -1,0 +1,124 @@
+"""Timing and memory: repeated runs with median, min and max; peak RSS of a child process."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Figure:
+    """One measured operation on one engine at one scale."""
+
+    section: str
+    op: str
+    engine: str
+    runs: list[float] = field(default_factory=list)  # seconds (or bytes for memory figures)
+    rows: int | None = None  # answer size, to check engines agree
+    note: str = ""
+    unit: str = "s"
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.runs) if self.runs else None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["median"] = self.median
+        data["min"] = min(self.runs) if self.runs else None
+        data["max"] = max(self.runs) if self.runs else None
+        return data
+
+
+@dataclass
+class Timer:
+    """Runs an operation ``repeats`` times, stopping early once ``budget`` seconds are spent.
+
+    Slow baselines at large scales then cost one or two runs instead of ``repeats``;
+    the number of runs is part of every figure.
+    """
+
+    repeats: int = 5
+    budget: float = 30.0
+
+    def measure(
+        self, section: str, op: str, engine: str, action: Callable[[], object], **extra
+    ) -> tuple[Figure, object]:
+        figure = Figure(section, op, engine, **extra)
+        result = None
+        spent = 0.0
+        for _ in range(self.repeats):
+            gc.collect()
+            start = time.perf_counter()
+            result = action()
+            elapsed = time.perf_counter() - start
+            figure.runs.append(elapsed)
+            spent += elapsed
+            if spent > self.budget:
+                break
+        return figure, result
+
+
+def failed(section: str, op: str, engine: str, error: BaseException) -> Figure:
+    """A figure for an operation that raised: the error is kept as the note."""
+    return Figure(section, op, engine, note=f"failed: {type(error).__name__}: {str(error)[:200]}")
+
+
+def wall_time(argv: list[str], repeats: int, cwd: Path = ROOT) -> list[float]:
+    """Wall-clock seconds of a whole process, ``repeats`` times (a cold start each time)."""
+    times = []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(repeats):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-300:]}")
+    return times
+
+
+def child_peak_rss(code: str, *args: str) -> tuple[int, dict]:
+    """Run Python ``code`` in a fresh interpreter; its peak RSS in bytes and the JSON it prints."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if proc.returncode:
+        raise RuntimeError(f"memory probe failed: {proc.stderr[-500:]}")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    return int(data.pop("peak_rss")), data
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next(line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if "model name" in line)
+        meminfo = Path("/proc/meminfo").read_text().split()
+        info["memory_gb"] = round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 2**20, 1)
+    except (OSError, StopIteration, ValueError):
+        info["cpu"] = platform.processor()
+    from importlib.metadata import PackageNotFoundError, version
+
+    for package in ("rdflib", "pyoxigraph", "pyshacl", "oxigraph", "networkx"):
+        try:
+            info[package] = version(package)
+        except PackageNotFoundError:
+            info[package] = None
+    return info

@@ -1,0 +1,284 @@
+"""Results as JSON and as a Markdown table, with the issue's targets checked."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+
+SECTIONS = ("pipeline", "load", "query", "validate", "network", "export", "cli", "memory")
+ENGINES = ("ipgraph", "rdflib", "pyshacl", "oxigraph-server")
+BASELINES = ("rdflib", "pyshacl", "oxigraph-server")
+
+
+def figures_by_key(scale: dict) -> dict[tuple[str, str], dict[str, dict]]:
+    """(section, operation) → engine → figure."""
+    table: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
+    for figure in scale["figures"]:
+        table[(figure["section"], figure["op"])][figure["engine"]] = figure
+    return table
+
+
+def ratio(baseline: dict | None, ours: dict | None) -> float | None:
+    """How many times faster ipgraph is than the baseline (baseline median / ipgraph median)."""
+    if not baseline or not ours or not baseline.get("median") or not ours.get("median"):
+        return None
+    return baseline["median"] / ours["median"]
+
+
+def growth(small: float | None, large: float | None, n_small: int, n_large: int) -> float | None:
+    """The exponent k in cost ∝ triples^k between two scales (1.0 is linear)."""
+    if not small or not large or n_small <= 0 or n_large <= n_small:
+        return None
+    return math.log(large / small) / math.log(n_large / n_small)
+
+
+# -- targets ------------------------------------------------------------------------------
+
+
+def _largest(results: dict) -> dict:
+    return max(results["scales"], key=lambda s: s["triples"])
+
+
+def _check(name: str, value: str, met: bool | None) -> dict:
+    return {"target": name, "measured": value, "met": met}
+
+
+def _query_targets(table: dict) -> list[dict]:
+    queries = {op: engines for (section, op), engines in table.items() if section == "query"}
+    vs_rdflib = [ratio(e.get("rdflib"), e.get("ipgraph")) for e in queries.values()]
+    vs_server = [ratio(e.get("oxigraph-server"), e.get("ipgraph")) for e in queries.values()]
+    vs_rdflib = [r for r in vs_rdflib if r is not None]
+    vs_server = [r for r in vs_server if r is not None]
+    checks = []
+    if vs_rdflib:
+        median = statistics.median(vs_rdflib)
+        checks.append(
+            _check(
+                "every named query ≥ 50× faster than rdflib's store (median over the library)",
+                f"median {median:,.0f}×, lowest {min(vs_rdflib):,.0f}× ({len(vs_rdflib)} queries)",
+                median >= 50,
+            )
+        )
+    if vs_server:
+        slowest = min(vs_server)
+        checks.append(
+            _check(
+                "every named query within 2× of the Oxigraph server over HTTP",
+                f"slowest at {1 / slowest:.2f}× the server's time; median {statistics.median(vs_server):.1f}× faster",
+                slowest >= 0.5,
+            )
+        )
+    return checks
+
+
+def _load_targets(table: dict) -> list[dict]:
+    checks = []
+    for label in ("Turtle", "N-Triples"):
+        engines = table.get(("load", f"load {label}"), {})
+        r = ratio(engines.get("rdflib"), engines.get("ipgraph"))
+        if r is not None:
+            seconds = engines["ipgraph"]["median"]
+            checks.append(_check(f"load {label} ≥ 10× faster than rdflib", f"{r:.0f}× ({seconds:.2f} s)", r >= 10))
+    return checks
+
+
+def _validate_targets(table: dict) -> list[dict]:
+    engines = table.get(("validate", "SHACL shapes/"), {})
+    fast, reference = engines.get("ipgraph"), engines.get("pyshacl")
+    checks = []
+    if fast and fast.get("median") is not None:
+        checks.append(_check("SHACL validation under 15 s", f"{fast['median']:.2f} s", fast["median"] < 15))
+    if fast and reference and reference.get("rows") is not None:
+        same = fast.get("rows") == reference.get("rows")
+        checks.append(
+            _check(
+                "same violations as pySHACL",
+                f"{fast.get('rows')} vs pySHACL {reference.get('rows')} (tests compare them one by one)",
+                same,
+            )
+        )
+    return checks
+
+
+def _cli_targets(table: dict) -> list[dict]:
+    checks = []
+    for (section, op), engines in table.items():
+        ours = engines.get("ipgraph")
+        if section != "cli" or not ours or ours.get("median") is None:
+            continue
+        if op == "ipgraph --help" or "(2021 graph)" in op:
+            checks.append(_check(f"`{op}` under 0.5 s", f"{ours['median']:.3f} s", ours["median"] < 0.5))
+        elif op.startswith("ipgraph check"):
+            checks.append(_check(f"`{op}` under 1.5 s", f"{ours['median']:.3f} s", ours["median"] < 1.5))
+    return checks
+
+
+def _memory_targets(table: dict, scale: dict) -> list[dict]:
+    ours = table.get(("memory", "peak RSS: load N-Triples + every query"), {}).get("ipgraph")
+    if not ours or ours.get("median") is None:
+        return []
+    times = ours["median"] / scale["nt_bytes"]
+    return [
+        _check(
+            "peak RSS ≤ 3× the N-Triples file",
+            f"{ours['median'] / 2**20:,.0f} MiB = {times:.2f}× ({scale['nt_bytes'] / 2**20:,.0f} MiB file)",
+            times <= 3,
+        )
+    ]
+
+
+def _scaling_targets(results: dict) -> list[dict]:
+    rows = scaling_rows(results)
+    exponents = [(k, op) for _, op, k, answer_grows in rows if k is not None and not answer_grows]
+    if not exponents:
+        return []
+    worst, op = max(exponents)
+    return [
+        _check(
+            "nothing grows faster than linearly in triples (ipgraph; answers that grow excepted)",
+            f"largest exponent {worst:.2f} ({op})",
+            worst <= 1.15,
+        )
+    ]
+
+
+def targets(results: dict) -> list[dict]:
+    """The issue's targets, checked on the largest scale of this run."""
+    scale = _largest(results)
+    table = figures_by_key(scale)
+    small = min(results["scales"], key=lambda s: s["triples"])
+    cli = _cli_targets(figures_by_key(small))
+    checks = _query_targets(table) + _load_targets(table) + _validate_targets(table)
+    return checks + cli + _memory_targets(table, scale) + _scaling_targets(results)
+
+
+def scaling_rows(results: dict) -> list[tuple[str, str, float | None, bool]]:
+    """(section, operation, exponent smallest→largest scale, answer grows) for ipgraph's figures."""
+    scales = sorted(results["scales"], key=lambda s: s["triples"])
+    if len(scales) < 2:
+        return []
+    first, last = figures_by_key(scales[0]), figures_by_key(scales[-1])
+    rows = []
+    for key, engines in last.items():
+        ours, before = engines.get("ipgraph"), first.get(key, {}).get("ipgraph")
+        if not ours or not before or (key[0] == "cli" and "this scale" not in key[1]):
+            continue  # the other command-line figures do not depend on the scale
+        k = growth(before.get("median"), ours.get("median"), scales[0]["triples"], scales[-1]["triples"])
+        answer_grows = bool(before.get("rows") and ours.get("rows") and ours["rows"] > before["rows"])
+        if key[0] in ("pipeline", "load", "validate", "memory"):
+            answer_grows = False  # these do work in proportion to the input, whatever their output
+        rows.append((key[0], key[1], k, answer_grows))
+    return rows
+
+
+# -- Markdown -------------------------------------------------------------------------------
+
+
+def _seconds(value: float) -> str:
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 1:
+        return f"{value:.2f}"
+    if value >= 0.01:
+        return f"{value:.3f}"
+    return f"{value:.4f}"
+
+
+def cell(figure: dict | None) -> str:
+    if not figure:
+        return ""
+    if figure.get("median") is None:
+        return figure.get("note", "")
+    if figure.get("unit") == "B":
+        return f"{figure['median'] / 2**20:,.0f} MiB"
+    runs = len(figure["runs"])
+    spread = f" [{_seconds(figure['min'])}–{_seconds(figure['max'])}]" if runs > 1 else ""
+    return f"{_seconds(figure['median'])} s{spread} ×{runs}"
+
+
+def ratio_cell(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}×" if value >= 10 else f"{value:.2f}×"
+
+
+def section_table(scale: dict, section: str) -> list[str]:
+    table = figures_by_key(scale)
+    keys = [key for key in table if key[0] == section]
+    if not keys:
+        return []
+    engines = [e for e in ENGINES if any(e in table[k] for k in keys)]
+    head = ["operation"]
+    for engine in engines:
+        head.append(engine)
+        if engine in BASELINES and "ipgraph" in engines:
+            head.append(f"{engine} ÷ ipgraph")
+    head.append("rows")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key in keys:
+        figures = table[key]
+        row = [key[1]]
+        for engine in engines:
+            row.append(cell(figures.get(engine)))
+            if engine in BASELINES and "ipgraph" in engines:
+                row.append(ratio_cell(ratio(figures.get(engine), figures.get("ipgraph"))))
+        rows = sorted({f["rows"] for f in figures.values() if f.get("rows") is not None})
+        row.append(" / ".join(f"{r:,}" for r in rows) + (" ⚠ engines differ" if len(rows) > 1 else ""))
+        notes = "; ".join(f"{e}: {f['note']}" for e, f in figures.items() if f.get("note") and f.get("median"))
+        if notes:
+            row[0] += f" ({notes})"
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    out = [
+        "# ipgraph benchmark results",
+        "",
+        f"Run {results['started']} with `{results['command']}`: {results['config']['repeats']} runs per figure "
+        f"(fewer when a figure's runs exceed {results['config']['budget']:.0f} s), seed {results['config']['seed']}.",
+        "",
+        f"Machine: {m.get('cpu', '?')}, {m.get('cpus')} CPUs, {m.get('memory_gb', '?')} GB RAM, {m['platform']}; "
+        f"Python {m['python']}, rdflib {m.get('rdflib')}, pyoxigraph {m.get('pyoxigraph')}, "
+        f"pySHACL {m.get('pyshacl')}, Oxigraph server {m.get('oxigraph')}.",
+        "",
+        "Cells: median seconds [min–max] ×runs. `X ÷ ipgraph` is how many times longer the baseline X took "
+        "than ipgraph in the same run (above 1: ipgraph is faster). `rows`: answer sizes, equal across engines "
+        "unless flagged.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+    for check in targets(results):
+        met = {True: "yes", False: "**no**", None: "?"}[check["met"]]
+        out.append(f"| {check['target']} | {check['measured']} | {met} |")
+    out += ["", "## Scales", "", "| triples asked | documents | triples | N-Triples |", "|---|---|---|---|"]
+    for scale in results["scales"]:
+        out.append(
+            f"| {scale['target']:,} | {scale['documents']:,} | {scale['triples']:,} | "
+            f"{scale['nt_bytes'] / 2**20:,.1f} MiB |"
+        )
+    for scale in results["scales"]:
+        out += ["", f"## {scale['triples']:,} triples ({scale['documents']:,} documents)"]
+        for section in SECTIONS:
+            lines = section_table(scale, section)
+            out += ["", f"### {section}", ""] + (lines or ["(not measured)"])
+    rows = scaling_rows(results)
+    if rows:
+        out += [
+            "",
+            "## Scaling",
+            "",
+            "Exponent k in time ∝ triples^k from the smallest to the largest scale (1 = linear; "
+            "small figures are dominated by fixed costs, so k < 1 is common).",
+            "",
+            "| section | operation | k | answer grows |",
+            "|---|---|---|---|",
+        ]
+        for section, op, k, answer_grows in rows:
+            out.append(f"| {section} | {op} | {'' if k is None else f'{k:.2f}'} | {'yes' if answer_grows else ''} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,104 @@
+"""The Oxigraph server as a peer: started on a free local port, loaded and queried over HTTP."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+CONTENT_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def executable() -> str | None:
+    """The ``oxigraph`` server command (PyPI package ``oxigraph``), if installed."""
+    return shutil.which("oxigraph")
+
+
+class OxigraphServer:
+    """An in-memory ``oxigraph serve`` bound to 127.0.0.1; use as a context manager."""
+
+    def __init__(self, command: str):
+        self.command = command
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.connection: http.client.HTTPConnection | None = None
+
+    def __enter__(self) -> OxigraphServer:
+        self.process = subprocess.Popen(
+            [self.command, "serve", "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_ready()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.connection:
+            self.connection.close()
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def _wait_ready(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited with status {self.process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"oxigraph serve did not listen on port {self.port} within {timeout} s")
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> bytes:
+        """One HTTP request on a kept-alive connection (reconnecting if the server closed it)."""
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=3600)
+            try:
+                self.connection.request(method, path, body=body, headers=headers or {})
+                response = self.connection.getresponse()
+                data = response.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+                continue
+            if response.status >= 300:
+                raise RuntimeError(f"oxigraph server: HTTP {response.status} on {path}: {data[:300]!r}")
+            return data
+        raise AssertionError("unreachable")
+
+    def replace(self, path: Path) -> None:
+        """Replace the default graph with a file's triples (Graph Store Protocol PUT)."""
+        self.request("PUT", "/store?default", path.read_bytes(), {"Content-Type": CONTENT_TYPES[path.suffix]})
+
+    def select(self, sparql: str) -> int:
+        """Run a query; the number of result rows (or triples) it returned."""
+        body = urlencode({"query": sparql}).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json, application/n-triples",
+        }
+        data = self.request("POST", "/query", body, headers)
+        if data.startswith(b"{"):
+            answer = json.loads(data)
+            return len(answer["results"]["bindings"]) if "results" in answer else 1
+        return sum(1 for line in data.splitlines() if line.strip())

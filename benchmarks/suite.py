@@ -1,0 +1,303 @@
+"""The benchmark sections, run side by side for one scale.
+
+Each section measures ipgraph's way of doing something (engine ``ipgraph``) and,
+in the same run, the baselines: rdflib's default store and parser, pySHACL on
+rdflib, and the Oxigraph server over HTTP.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipgraph.progress import Progress
+
+from . import generate
+from .measure import Figure, Timer, child_peak_rss, failed, wall_time
+from .server import OxigraphServer, executable
+
+VOCAB_TRIPLES_HINT = 310  # curated vocabularies merged into every graph
+
+
+@dataclass
+class Scale:
+    """One scale of the suite and the files generated for it."""
+
+    target: int  # triples asked for
+    folder: Path
+    seed: int = 0
+    documents: int = 0
+    triples: int = 0
+    sources: list[Path] = field(default_factory=list)
+
+    @property
+    def nt(self) -> Path:
+        return self.folder / "graph.nt"
+
+    @property
+    def ttl(self) -> Path:
+        return self.folder / "graph.ttl"
+
+
+def documents_for(target: int, seed: int) -> int:
+    """How many synthetic documents make about ``target`` triples (calibrated on ten of them)."""
+    from ipgraph.build import build_graph
+    from ipgraph.layouts import parse as parse_layout
+    from ipgraph.source import SourceText
+
+    texts = generate.documents(10, seed)
+    docs = [parse_layout(SourceText(f"calibration-{i}.txt", t, "", "utf-8")) for i, t in enumerate(texts)]
+    per_document = (len(build_graph(docs)) - VOCAB_TRIPLES_HINT) / len(docs)
+    return max(1, round((target - VOCAB_TRIPLES_HINT) / per_document))
+
+
+def inline_values(sparql: str, bindings: dict) -> str:
+    """Bind parameters for an HTTP endpoint: a VALUES row at the start of the outer WHERE group."""
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    match = re.search(r"\bWHERE\s*\{", sparql, re.I)
+    if match is None:
+        raise ValueError("no WHERE clause to bind parameters in")
+    return f"{sparql[: match.end()]} VALUES ({names}) {{ ({terms}) }} {sparql[match.end() :]}"
+
+
+def rdflib_bindings(bindings: dict) -> dict:
+    """pyoxigraph terms → rdflib terms, for rdflib's ``initBindings``."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    out = {}
+    for name, term in bindings.items():
+        if isinstance(term, ox.NamedNode):
+            out[name] = URIRef(term.value)
+        elif term.language:
+            out[name] = Literal(term.value, lang=term.language)
+        else:
+            out[name] = Literal(term.value, datatype=URIRef(term.datatype.value))
+    return out
+
+
+class Suite:
+    """All sections for one scale; figures accumulate in ``self.figures``."""
+
+    def __init__(self, scale: Scale, timer: Timer, progress: Progress, server: bool = True, rss_baseline: bool = True):
+        self.scale = scale
+        self.timer = timer
+        self.progress = progress
+        self.use_server = server
+        self.rss_baseline = rss_baseline
+        self.figures: list[Figure] = []
+        self.graph = None  # the rdflib graph built from the sources
+        self.store = None  # the embedded store
+        self.server: OxigraphServer | None = None
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def timed(self, section: str, op: str, engine: str, action: Callable[[], object], **extra) -> object:
+        self.progress.describe(f"{self.scale.target:,} · {section}: {op} [{engine}]")
+        try:
+            figure, result = self.timer.measure(section, op, engine, action, **extra)
+        except Exception as exc:  # a failing engine is a finding, not the end of the run
+            self.figures.append(failed(section, op, engine, exc))
+            return None
+        self.figures.append(figure)
+        return result
+
+    def add_rows(self, rows: int | None) -> None:
+        self.figures[-1].rows = rows
+
+    # -- sections ------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Write the synthetic sources (not timed)."""
+        scale = self.scale
+        self.progress.describe(f"{scale.target:,} · generating sources")
+        scale.documents = documents_for(scale.target, scale.seed)
+        scale.sources = generate.write_documents(scale.folder / "sources", scale.documents, scale.seed)
+
+    def parse_and_build(self) -> None:
+        from ipgraph.build import build_graph
+        from ipgraph.parse import parse_file
+
+        sources = self.scale.sources
+        docs = self.timed("pipeline", "parse source → records", "ipgraph", lambda: [parse_file(p) for p in sources])
+        self.graph = self.timed("pipeline", "records → RDF (rdflib graph)", "ipgraph", lambda: build_graph(docs))
+        self.scale.triples = len(self.graph)
+        self.timed(
+            "pipeline",
+            "write N-Triples",
+            "rdflib",
+            lambda: self.graph.serialize(self.scale.nt, format="nt", encoding="utf-8"),
+        )
+        self._write_turtle()
+
+    def _write_turtle(self) -> None:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.load(path=str(self.scale.nt), format=ox.RdfFormat.N_TRIPLES)
+        store.dump(str(self.scale.ttl), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+
+    def load(self) -> None:
+        from rdflib import Graph
+
+        from ipgraph.store import EmbeddedStore
+
+        for path, label, rdflib_format in ((self.scale.ttl, "Turtle", "turtle"), (self.scale.nt, "N-Triples", "nt")):
+            op = f"load {label}"
+            store = self.timed("load", op, "ipgraph", lambda p=path: EmbeddedStore.from_file(p))
+            self.add_rows(len(store) if store is not None else None)
+            self.store = store or self.store
+            graph = self.timed("load", op, "rdflib", lambda p=path, f=rdflib_format: Graph().parse(p, format=f))
+            self.add_rows(len(graph) if graph is not None else None)
+            del graph
+            if self.server:
+                self.timed("load", op, "oxigraph-server", lambda p=path: self.server.replace(p))
+
+    def queries(self) -> None:
+        from ipgraph.queries import library
+        from ipgraph.run import run_embedded
+
+        for name, query in library().items():
+            try:
+                bindings = query.bind({})
+            except Exception as exc:
+                self.figures.append(failed("query", name, "ipgraph", exc))
+                continue
+            result = self.timed("query", name, "ipgraph", lambda q=query: run_embedded(self.store, q))
+            self.add_rows(_result_size(result))
+            initial = rdflib_bindings(bindings)
+            result = self.timed(
+                "query", name, "rdflib", lambda q=query, b=initial: list(self.graph.query(q.text, initBindings=b))
+            )
+            self.add_rows(len(result) if result is not None else None)
+            if self.server:
+                text = inline_values(query.text, bindings)
+                rows = self.timed("query", name, "oxigraph-server", lambda t=text: self.server.select(t))
+                self.add_rows(rows)
+
+    def validate(self) -> None:
+        from ipgraph import validate as validation
+
+        shapes = validation.shapes_graph()
+        if not len(shapes):
+            self.figures.append(Figure("validate", "SHACL shapes/", "pyshacl", note="skipped: shapes/ is empty"))
+            return
+        report = self.timed("validate", "SHACL shapes/", "pyshacl", lambda: validation.validate(self.graph, shapes))
+        self.add_rows(len(report.violations) if report else None)
+        fast = _optional_module("ipgraph.shacl_fast")
+        if fast is not None:
+            report = self.timed("validate", "SHACL shapes/", "ipgraph", lambda: fast.validate_store(self.store))
+            self.add_rows(len(report.violations) if report else None)
+
+    def network_and_exports(self) -> None:
+        """Whatever ``ipgraph.network`` and ``ipgraph.export`` offer, when they are present."""
+        from . import optional
+
+        for section, op, engine, action, size in optional.operations(self.graph, self.store, self.scale.folder):
+            result = self.timed(section, op, engine, action)
+            self.add_rows(size(result) if result is not None else None)
+
+    def cli(self, named: str) -> None:
+        python = sys.executable
+        runs = max(1, min(self.timer.repeats, 5))
+        commands = {
+            "python -c pass (interpreter floor)": [python, "-c", "pass"],
+            "ipgraph --help": [python, "-m", "ipgraph.cli", "--help"],
+            f"ipgraph query {named} (2021 graph)": [python, "-m", "ipgraph.cli", "query", named],
+            f"ipgraph query {named} (this scale, Turtle)": [
+                python, "-m", "ipgraph.cli", "query", named, "--graph", str(self.scale.ttl),
+            ],
+        }  # fmt: skip
+        if _optional_module("ipgraph.commands.check"):
+            commands["ipgraph check (2021: build + validate + every query)"] = [python, "-m", "ipgraph.cli", "check"]
+        for op, argv in commands.items():
+            self.progress.describe(f"{self.scale.target:,} · cli: {op}")
+            try:
+                self.figures.append(Figure("cli", op, "ipgraph", wall_time(argv, runs)))
+            except Exception as exc:
+                self.figures.append(failed("cli", op, "ipgraph", exc))
+
+    def memory(self) -> None:
+        size = self.scale.nt.stat().st_size
+        probes = [("ipgraph", MEMORY_EMBEDDED)] + ([("rdflib", MEMORY_RDFLIB)] if self.rss_baseline else [])
+        for engine, code in probes:
+            self.progress.describe(f"{self.scale.target:,} · memory [{engine}]")
+            try:
+                peak, info = child_peak_rss(code, str(self.scale.nt))
+            except Exception as exc:
+                self.figures.append(failed("memory", "peak RSS: load N-Triples + every query", engine, exc))
+                continue
+            note = f"{peak / size:.2f}× the N-Triples file ({size / 2**20:.1f} MiB)"
+            figure = Figure("memory", "peak RSS: load N-Triples + every query", engine, [peak], info.get("triples"))
+            figure.unit, figure.note = "B", note
+            self.figures.append(figure)
+
+    def run(self, named_for_cli: str) -> list[Figure]:
+        self.prepare()
+        steps = [
+            self.parse_and_build, self.load, self.queries, self.validate, self.network_and_exports,
+            lambda: self.cli(named_for_cli), self.memory,
+        ]  # fmt: skip
+        with ExitStack() as stack:
+            if self.use_server:
+                command = executable()
+                if command is None:
+                    self.figures.append(Figure("load", "oxigraph server", "oxigraph-server", note="not installed"))
+                else:
+                    self.server = stack.enter_context(OxigraphServer(command))
+            for step in steps:
+                step()
+                self.progress.advance()
+        self.graph = self.store = self.server = None
+        return self.figures
+
+
+def _result_size(result) -> int | None:
+    if result is None:
+        return None
+    if result.kind == "graph":
+        return sum(1 for line in result.triples.splitlines() if line.strip())
+    if result.kind == "boolean":
+        return 1
+    return len(result.rows)
+
+
+def _optional_module(name: str):
+    """A module that another part of ipgraph may not provide yet."""
+    if importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
+
+
+STEPS_PER_SCALE = 7
+
+MEMORY_EMBEDDED = """
+import json, resource, sys
+from ipgraph.queries import library
+from ipgraph.run import run_embedded
+from ipgraph.store import EmbeddedStore
+store = EmbeddedStore.from_file(sys.argv[1])
+for query in library().values():
+    run_embedded(store, query)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"peak_rss": peak, "triples": len(store)}))
+"""
+
+MEMORY_RDFLIB = """
+import json, resource, sys
+from rdflib import Graph
+from ipgraph.queries import library
+graph = Graph().parse(sys.argv[1], format="nt")
+for query in library().values():
+    list(graph.query(query.text))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"peak_rss": peak, "triples": len(graph)}))
+"""
