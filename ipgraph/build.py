@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from . import paths
+from . import concepts, paths
 from .errors import SourceError
 from .files import atomic_write
 from .namespaces import DCTERMS, ID, IPG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
@@ -23,6 +23,7 @@ ADDRESSEES = {
     "qualified-regions": ID["scope/qualified-regions"],
     "relevant-regions": ID["scope/relevant-regions"],
 }
+RESPONSIBLE_BODIES = "responsible-bodies"  # actor of a measure addressed to its task's responsible bodies
 
 
 def zh(text: str) -> Literal:
@@ -50,8 +51,10 @@ def measure_iri(doc: Document, task: int, number: int) -> URIRef:
 
 
 def translations(doc: Document) -> dict:
-    """English titles for a document, from ``data/translations/<key>.toml`` if present."""
+    """English titles for a document: ``data/translations/<key>.toml``, else a ``.toml`` beside the source."""
     path = paths.TRANSLATIONS_DIR / f"{doc.key}.toml"
+    if not path.exists():
+        path = Path(doc.source_path).with_suffix(".toml")
     if not path.exists():
         return {}
     try:
@@ -69,11 +72,16 @@ class GraphBuilder:
         for prefix, ns in PREFIXES.items():
             self.graph.bind(prefix, ns)
         self.graph += self.vocab.graph
+        self.rules = concepts.rules(self.vocab.graph)
         self.keys: dict[str, str] = {}
 
     def add(self, doc: Document) -> None:
         if doc.key in self.keys:
-            raise SourceError(doc.source_path, f"document key {doc.key!r} is already used by {self.keys[doc.key]}")
+            raise SourceError(
+                doc.source_path,
+                f"document key {doc.key!r} is already used by {self.keys[doc.key]}; "
+                "each document needs its own key (layout and year): build them into separate graphs",
+            )
         self.keys[doc.key] = doc.source_path
         english = translations(doc)
         self._document(doc, english)
@@ -109,11 +117,12 @@ class GraphBuilder:
         self._add(
             iri,
             (RDF.type, IPG.TaskList),
+            (RDF.type, IPG[doc.kind]),
             (DCTERMS.title, zh(doc.title)),
             (RDFS.label, zh(doc.title)),
             (RDFS.label, en(title_en) if title_en else None),
             (IPG.year, Literal(str(doc.year), datatype=XSD.gYear)),
-            (DCTERMS.publisher, ID["org/cnipa"]),
+            (DCTERMS.publisher, self.vocab.body(doc.publisher) if doc.publisher else None),
             (DCTERMS.language, Literal("zh")),
             (IPG.layout, Literal(doc.layout)),
             (PROV.wasDerivedFrom, source),
@@ -154,8 +163,11 @@ class GraphBuilder:
             self._unlisted_body(name)
         self._completion(doc, iri, task)
         self._references(iri, task.title)
+        topics = set(concepts.tags(task.title, self.rules))
         for measure in task.measures:
-            self._measure(doc, task, measure)
+            topics.update(self._measure(doc, task, measure))
+        for topic in sorted(topics):
+            self._add(iri, (DCTERMS.subject, topic))
 
     def _unlisted_body(self, name: str) -> None:
         iri = self.vocab.body(name)
@@ -190,7 +202,13 @@ class GraphBuilder:
             if not mention.curated:
                 self._add(mention.iri, (RDF.type, IPG.PolicyDocument), (RDFS.label, zh(mention.name)))
 
-    def _measure(self, doc: Document, task: Task, measure: Measure) -> None:
+    def _addressees(self, task: Task, measure: Measure) -> list[URIRef]:
+        if measure.actor == RESPONSIBLE_BODIES:
+            return [self.vocab.body(name) for name in task.bodies]
+        return [ADDRESSEES[measure.actor]]
+
+    def _measure(self, doc: Document, task: Task, measure: Measure) -> list[URIRef]:
+        """Add a measure; returns its topics."""
         iri = measure_iri(doc, task.number, measure.number)
         self._add(
             iri,
@@ -198,12 +216,17 @@ class GraphBuilder:
             (IPG.task, task_iri(doc, task.number)),
             (IPG.number, Literal(measure.number)),
             (IPG.text, zh(measure.text)),
-            (IPG.addressedTo, ADDRESSEES[measure.actor]),
             (RDFS.label, zh(f"任务{task.number} 举措{measure.number}")),
             (RDFS.label, en(f"Task {task.number}, measure {measure.number}")),
         )
+        for addressee in self._addressees(task, measure):
+            self._add(iri, (IPG.addressedTo, addressee))
         self._provenance(doc, iri, measure.line)
         self._references(iri, measure.text)
+        topics = concepts.tags(measure.text, self.rules)
+        for topic in topics:
+            self._add(iri, (DCTERMS.subject, topic))
+        return topics
 
 
 def build_graph(documents: Iterable[Document], vocabulary: Vocabulary | None = None) -> Graph:
@@ -211,14 +234,31 @@ def build_graph(documents: Iterable[Document], vocabulary: Vocabulary | None = N
     builder = GraphBuilder(vocabulary)
     for doc in documents:
         builder.add(doc)
+    concepts.link_similar_titles(builder.graph)
     return builder.graph
+
+
+def source_files(sources: Iterable[str | Path]) -> list[Path]:
+    """The files to build: each file as given, each folder's ``*.txt`` files in name order."""
+    files: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix == ".txt" and p.is_file())
+            if not found:
+                raise SourceError(str(path), "the folder holds no .txt source documents")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 def build_sources(
     sources: Iterable[str | Path] | None = None, layout: str | None = None, encoding: str | None = None
 ) -> Graph:
-    """Parse and build source files (default: the bundled sources) into one graph."""
-    files = list(sources) if sources else paths.bundled_sources()
+    """Parse and build source files or folders (default: the bundled sources) into one graph."""
+    given = list(sources) if sources else []
+    files = source_files(given) if given else paths.bundled_sources()
     return build_graph(parse_file(path, layout, encoding) for path in files)
 
 

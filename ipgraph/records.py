@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Measure:
     number: int  # order within its task, 1-based
-    actor: str  # key of the addressee: "cnipa", "all-regions", "qualified-regions", "relevant-regions"
+    # key of the addressee: "cnipa", "all-regions", "qualified-regions", "relevant-regions",
+    # or "responsible-bodies": addressed to each of its task's responsible bodies (annual plans)
+    actor: str
     text: str  # the paragraph exactly as in the source
     line: int
 
@@ -47,3 +49,5 @@ class Document:
     sha256: str
     sections: tuple[Section, ...]
     tasks: tuple[Task, ...] = field(default=())
+    kind: str = "TaskList"  # local name of its ipg: class (ipg:TaskList, ipg:AnnualPlan)
+    publisher: str | None = "国家知识产权局"  # zh name of the issuing body, None when the text does not say

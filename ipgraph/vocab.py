@@ -1,4 +1,4 @@
-"""Curated reference data: departments, cited policies, addressees, completion times.
+"""Curated reference data: bodies, cited policies, addressees, completion times, topics.
 
 The vocabularies are Turtle files (``data/vocab/*.ttl`` and ``ontology/individuals.ttl``)
 that are merged into every graph; this module also uses their zh labels to recognise
@@ -78,20 +78,35 @@ class Vocabulary:
             merged += g
         return merged
 
+    def _union(self, *stems: str) -> Graph:
+        merged = Graph()
+        for stem in stems:
+            merged += self.graphs.get(stem, Graph())
+        return merged
+
     @cached_property
     def bodies(self) -> dict[str, URIRef]:
-        index = _index(self.graphs.get("individuals", Graph()))
-        index.update(_index(self.graphs.get("departments", Graph())))
-        index.update(_index(self.graphs.get("organizations", Graph())))
-        return index
+        """zh name → IRI of CNIPA, its departments and the other bodies (organizations.ttl).
+
+        The files are merged before indexing, so an alias added in one file (知识产权局 for
+        CNIPA, in organizations.ttl) counts for a body labelled in another.
+        """
+        return _index(self._union("individuals", "departments", "organizations"))
 
     @cached_property
     def references(self) -> dict[str, URIRef]:
-        return _index(self.graphs.get("references", Graph()))
+        """zh name → IRI of what a measure's text can mention: cited documents, programmes, bodies.
+
+        Each file is indexed on its own, so only bodies labelled in organizations.ttl are
+        mentionable: CNIPA, which opens most measures, is not a mention.
+        """
+        index = _index(self.graphs.get("organizations", Graph()))
+        index.update(_index(self.graphs.get("references", Graph())))
+        return index
 
     @cached_property
     def completion_times(self) -> dict[str, URIRef]:
-        index = _index(self.graphs.get("individuals", Graph()))
+        index = _index(self._union("individuals", "concepts"))
         return {name: iri for name, iri in index.items() if str(iri).startswith(str(ID["completion-time/"]))}
 
     def body(self, name: str) -> URIRef:

@@ -11,9 +11,9 @@ from types import ModuleType
 from ..errors import SourceError
 from ..records import Document
 from ..source import SourceText
-from . import cnipa_tasklist
+from . import annual_plan, cnipa_tasklist
 
-LAYOUTS: tuple[ModuleType, ...] = (cnipa_tasklist,)
+LAYOUTS: tuple[ModuleType, ...] = (cnipa_tasklist, annual_plan)
 
 
 def by_name(name: str) -> ModuleType:
