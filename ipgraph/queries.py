@@ -16,6 +16,7 @@ other is required. Values are bound as RDF terms by the engine (embedded) or as 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,7 +132,9 @@ def resolve(spec: str) -> NamedQuery:
         queries = library()
         if spec in queries:
             return queries[spec]
-        raise QueryError(f"no named query {spec!r}; `ipgraph queries` lists them")
+        close = difflib.get_close_matches(spec, queries, n=3)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise QueryError(f"no named query {spec!r}; {hint}`ipgraph queries` lists them")
     if spec.endswith(".rq") and "\n" not in spec:
         path = Path(spec)
         try:

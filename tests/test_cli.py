@@ -237,6 +237,11 @@ def test_unknown_query_name(capsys, graph_file):
     assert failed(code, err, "no-such-query", "ipgraph queries") and out == ""
 
 
+def test_a_misspelt_query_name_gets_a_suggestion(capsys, graph_file):
+    code, _, err = query(capsys, graph_file, "departments-sharing-task")
+    assert failed(code, err, "did you mean departments-sharing-tasks")
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
