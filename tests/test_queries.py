@@ -176,6 +176,13 @@ def test_library_has_the_required_queries_and_enough_of_them(queries):
     assert len([name for name in queries if not OTHER_LIBRARIES.match(name)]) >= 16
 
 
+def test_readme_lists_every_query(own_queries):
+    readme = (paths.QUERIES_DIR / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", readme, re.M))
+    assert set(own_queries) <= listed
+    assert {name for name in listed if "-" in name} <= set(own_queries), "README lists a query that does not exist"
+
+
 @pytest.mark.parametrize("path", sorted(paths.QUERIES_DIR.glob("*.rq")), ids=lambda p: p.stem)
 def test_every_query_file_documents_itself(path: Path, queries):
     query = queries[path.stem]
