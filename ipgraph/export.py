@@ -365,7 +365,11 @@ def export_rdf(graph, fmt: str) -> str:
 
 
 def view_data(runner: Runner) -> dict[str, Any]:
-    """What the HTML view shows: departments with positions, shared-task edges, tasks with measures."""
+    """What the HTML view shows: departments (positions, centralities) and tasks with their measures.
+
+    The view derives the shared-task edges from the tasks itself, so that it can
+    recount them for one section.
+    """
     bipartite = network.bipartite_graph(runner)
     graph = network.annotate(network.department_graph(runner, bipartite))
     positions = network.layout(graph)
@@ -382,10 +386,6 @@ def view_data(runner: Runner) -> dict[str, Any]:
         )
     return {
         "nodes": [_view_node(graph, n, positions[n]) for n in network.departments(graph)],
-        "edges": [
-            {"source": a, "target": b, "weight": d["weight"], "tasks": d["tasks"]}
-            for a, b, d in network.strongest_pairs(graph, graph.number_of_edges())
-        ],
         "tasks": [_view_task(bipartite, t, measures) for t in network.tasks(bipartite)],
     }
 
