@@ -1,0 +1,362 @@
+"""``ipgraph serve``: the graph as a read-only SPARQL 1.1 Protocol endpoint, with a browser page.
+
+Routes (all read-only):
+
+- ``/sparql`` — SPARQL 1.1 Protocol: GET ``?query=``, POST form ``query=`` or an
+  ``application/sparql-query`` body; results by content negotiation (or ``?format=``).
+  Without a query it answers with its SPARQL service description.
+- ``/queries.json`` — the named query library (titles, questions, parameters, columns).
+- ``/queries/NAME.EXT?param=…`` — a named query's answer as a citable URL
+  (EXT: json, xml, csv, tsv; ttl, nt, jsonld for graph results; ``rq`` for the query text).
+- ``/`` — the query page (``ipgraph/web/``); ``/network`` — the department network view.
+
+Updates are refused (403). Each query has a time limit and a row limit (both configurable);
+hitting either gives an HTTP error saying which. The embedded engine cannot be interrupted,
+so a query past its time limit is answered with 503 at once while it finishes in the
+background; at most ``workers`` queries run at a time, so runaway queries cannot pile up.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import threading
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import anyio
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .errors import IpgraphError
+from .queries import NamedQuery, library, parse_header, query_form
+from .results import Result, serialize_graph
+from .run import run_embedded
+from .store import EmbeddedStore
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+
+# media type → short format name, per kind of result; the first is the default.
+TABULAR_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/ld+json": "jsonld",
+}
+MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples; charset=utf-8",
+    "jsonld": "application/ld+json",
+}
+EXTENSIONS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "ttl": "turtle", "nt": "nt", "jsonld": "jsonld"}
+UPDATE_RE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
+PROLOGUE_RE = re.compile(r"^(?:\s+|#[^\n]*\n|(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)<[^>]*>)*", re.I)
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 30.0  # seconds per query
+    max_rows: int = 10_000  # rows (or triples) per answer
+    workers: int = 2  # queries running at once
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# ---------------------------------------------------------------- running queries
+
+
+class Engine:
+    """Runs queries on the embedded store within the limits."""
+
+    def __init__(self, store: EmbeddedStore, limits: Limits):
+        self.store = store
+        self.limits = limits
+        self.slots = threading.BoundedSemaphore(limits.workers)
+        self._engine_timeout = "timeout" in inspect.signature(run_embedded).parameters
+
+    def _run(self, query: NamedQuery, params: dict[str, str]) -> Result:
+        try:
+            extra = {"timeout": self.limits.timeout} if self._engine_timeout else {}
+            return run_embedded(self.store, query, params, self.limits.max_rows, **extra)
+        finally:
+            self.slots.release()
+
+    async def run(self, query: NamedQuery, params: dict[str, str] | None = None) -> Result:
+        if not await anyio.to_thread.run_sync(self.slots.acquire, True, self.limits.timeout):
+            raise HttpError(503, f"the server is busy: {self.limits.workers} queries are still running; try later")
+        try:
+            with anyio.fail_after(self.limits.timeout):
+                result = await anyio.to_thread.run_sync(self._run, query, params or {}, abandon_on_cancel=True)
+        except TimeoutError:
+            raise HttpError(503, f"the query ran past the time limit of {self.limits.timeout:g} s") from None
+        except IpgraphError as exc:
+            if "time limit" in str(exc) or "timed out" in str(exc):
+                raise HttpError(503, str(exc)) from None
+            raise HttpError(400, str(exc)) from None
+        if result.truncated or (result.triples and result.triples.count("\n") > self.limits.max_rows):
+            raise HttpError(
+                422,
+                f"the answer has more than {self.limits.max_rows} rows, the server's row limit; "
+                "narrow the query or add a LIMIT",
+            )
+        return result
+
+
+# ---------------------------------------------------------------- formats
+
+
+def negotiate(request: Request, form: str) -> str:
+    """The short format name for this request: ``?format=`` first, then the Accept header."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    types = GRAPH_TYPES if graph else TABULAR_TYPES
+    names = set(types.values())
+    wanted = request.query_params.get("format")
+    if wanted:
+        wanted = {"ttl": "turtle"}.get(wanted, wanted)
+        if wanted not in names:
+            raise HttpError(406, f"format={wanted}: use one of {', '.join(sorted(names))} for a {form} query")
+        return wanted
+    accepted = _accept(request.headers.get("accept", "*/*"))
+    for media in accepted:
+        if media in types:
+            return types[media]
+        if media in ("*/*", "application/*", "text/*"):
+            return "turtle" if graph else "json"
+    raise HttpError(406, f"cannot answer a {form} query as {', '.join(accepted)}; use one of {', '.join(types)}")
+
+
+def _accept(header: str) -> list[str]:
+    """Media types of an Accept header, best first (by q, then by order)."""
+    ranked = []
+    for position, part in enumerate(header.split(",")):
+        media, *options = (piece.strip() for piece in part.split(";"))
+        q = 1.0
+        for option in options:
+            if option.startswith("q="):
+                try:
+                    q = float(option[2:])
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranked.append((-q, position, media.lower()))
+    return [media for _, _, media in sorted(ranked)] or ["*/*"]
+
+
+def results_xml(result: Result) -> str:
+    """SPARQL Query Results XML Format."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.boolean is not None:
+        out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out) + "\n"
+    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>")
+    out.append("<results>")
+    for row in result.rows:
+        out.append("<result>" + "".join(_xml_binding(var, term) for var, term in row.items()) + "</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def _xml_binding(var: str, term: dict) -> str:
+    value = escape(term["value"])
+    if term["type"] == "uri":
+        inner = f"<uri>{value}</uri>"
+    elif term["type"] == "bnode":
+        inner = f"<bnode>{value}</bnode>"
+    elif "xml:lang" in term:
+        inner = f"<literal xml:lang={quoteattr(term['xml:lang'])}>{value}</literal>"
+    elif "datatype" in term:
+        inner = f"<literal datatype={quoteattr(term['datatype'])}>{value}</literal>"
+    else:
+        inner = f"<literal>{value}</literal>"
+    return f"<binding name={quoteattr(var)}>{inner}</binding>"
+
+
+def render(result: Result, fmt: str) -> Response:
+    if fmt == "xml":
+        body = results_xml(result)
+    elif result.kind == "graph":
+        body = serialize_graph(result.triples or "", fmt)
+    else:
+        body = result.serialize(fmt)
+    return Response(body, media_type=MEDIA[fmt])
+
+
+# ---------------------------------------------------------------- the endpoint
+
+
+async def sparql_text(request: Request) -> str | None:
+    """The query of a SPARQL Protocol request, or None (a request for the service description)."""
+    params = request.query_params
+    if "update" in params:
+        raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if request.method == "GET":
+        return params.get("query")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/sparql-update":
+        raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if content_type == "application/sparql-query":
+        return (await request.body()).decode("utf-8")
+    if content_type == "application/x-www-form-urlencoded":
+        form = urllib.parse.parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+        if "update" in form:
+            raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        return form["query"][0] if "query" in form else None
+    raise HttpError(
+        415, f"unsupported Content-Type {content_type or '(none)'}: send application/sparql-query or a form"
+    )
+
+
+def check_readonly(text: str) -> None:
+    if UPDATE_RE.match(text[PROLOGUE_RE.match(text).end() :]):
+        raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+
+
+def service_description(request: Request, store: EmbeddedStore) -> Response:
+    url = str(request.url.replace(query="", fragment=""))
+    fmt_iri = "http://www.w3.org/ns/formats/"
+    names = [f"SPARQL_Results_{kind}" for kind in ("JSON", "XML", "CSV", "TSV")] + ["Turtle", "N-Triples", "JSON-LD"]
+    formats = ", ".join(f"<{fmt_iri}{name}>" for name in names)
+    turtle = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{url}> a sd:Service ;
+  sd:endpoint <{url}> ;
+  sd:supportedLanguage sd:SPARQL11Query ;
+  sd:resultFormat {formats} ;
+  sd:defaultDataset [ a sd:Dataset ;
+    sd:defaultGraph [ a sd:Graph, void:Dataset ; void:triples {len(store)} ] ] .
+"""
+    ntriples = "".join(f"{q.triple} .\n" for q in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    fmt = negotiate(request, "DESCRIBE")
+    return Response(serialize_graph(ntriples, fmt) if fmt != "turtle" else turtle, media_type=MEDIA[fmt])
+
+
+def error_response(exc: HttpError) -> Response:
+    return PlainTextResponse(exc.message + "\n", status_code=exc.status)
+
+
+def create_app(
+    store: EmbeddedStore, limits: Limits | None = None, network_page: Callable[[], str] | None = None
+) -> Starlette:
+    """The web application: a SPARQL endpoint, named-query URLs and the browser page over ``store``."""
+    engine = Engine(store, limits or Limits())
+
+    async def sparql(request: Request) -> Response:
+        try:
+            text = await sparql_text(request)
+            if text is None:
+                return service_description(request, store)
+            check_readonly(text)
+            query = parse_header("query", text)
+            fmt = negotiate(request, query_form(text))
+            return render(await engine.run(query), fmt)
+        except HttpError as exc:
+            return error_response(exc)
+
+    async def queries(request: Request) -> Response:
+        return JSONResponse([describe(q) for q in library().values()])
+
+    async def named(request: Request) -> Response:
+        name, ext = request.path_params["name"], request.path_params["ext"]
+        query = library().get(name)
+        if query is None:
+            return PlainTextResponse(f"no named query {name!r}; /queries.json lists them\n", status_code=404)
+        if ext == "rq":
+            return PlainTextResponse(query.text, media_type="application/sparql-query; charset=utf-8")
+        try:
+            fmt = EXTENSIONS.get(ext)
+            if fmt is None:
+                raise HttpError(404, f".{ext}: use one of .{', .'.join(EXTENSIONS)} or .rq")
+            graph_result = query_form(query.text) in ("CONSTRUCT", "DESCRIBE")
+            if graph_result != (fmt in GRAPH_TYPES.values()):
+                raise HttpError(404, f".{ext} does not fit a {query_form(query.text)} query")
+            params = {k: v for k, v in request.query_params.items() if v != ""}
+            return render(await engine.run(query, params), fmt)
+        except HttpError as exc:
+            return error_response(exc)
+
+    async def index(request: Request) -> Response:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    async def network(request: Request) -> Response:
+        if network_page is None:
+            return PlainTextResponse("the network view is not available in this installation\n", status_code=404)
+        return HTMLResponse(await anyio.to_thread.run_sync(network_page))
+
+    routes = [
+        Route("/", index),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/queries.json", queries),
+        Route("/queries/{name:str}.{ext:str}", named),
+        Route("/network", network),
+        Mount("/static", StaticFiles(directory=WEB_DIR), name="static"),
+    ]
+    return Starlette(routes=routes)
+
+
+def describe(query: NamedQuery) -> dict:
+    """A named query as the browser page needs it."""
+    return {
+        "name": query.name,
+        "title": query.title,
+        "zh": query.zh,
+        "en": query.en,
+        "form": query_form(query.text),
+        "text": query.text,
+        "params": [
+            {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc, "optional": p.optional}
+            for p in query.params
+        ],
+        "columns": query.columns,
+    }
+
+
+def default_network_page(store: EmbeddedStore) -> Callable[[], str] | None:
+    """The department network view of ``ipgraph.export``, when that module is installed."""
+    try:
+        from .export import html_view
+        from .network import store_runner
+    except ImportError:
+        return None
+    return lambda: html_view(store_runner(store))
+
+
+def check_host(host: str) -> None:
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        import sys
+
+        print(f"ipgraph: serving on {host}: reachable from other machines", file=sys.stderr)
+
+
+def serve(store: EmbeddedStore, host: str = "127.0.0.1", port: int = 8000, limits: Limits | None = None) -> None:
+    """Serve until interrupted."""
+    import uvicorn
+
+    if not 0 <= port <= 65535:
+        raise IpgraphError(f"--port {port}: not a TCP port")
+    check_host(host)
+    app = create_app(store, limits, default_network_page(store))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
