@@ -27,5 +27,9 @@ class QueryError(IpgraphError):
     """A query that is unknown, malformed, or badly parameterised."""
 
 
+class QueryTimeout(QueryError):
+    """A query stopped at its time limit; it returned no results."""
+
+
 class StoreError(IpgraphError):
     """A triple store that cannot be reached or refused a request."""

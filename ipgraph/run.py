@@ -1,26 +1,148 @@
-"""Stage 4 — run a query, embedded or remote, into a Result."""
+"""Stage 4 — run a query on the embedded store into a Result, within a time limit and a row cap.
+
+Time limits: pyoxigraph cannot cancel a running query, and a thread cannot be
+stopped, so a query with a time limit runs in a child process that is killed at the
+deadline. The child is forked where the platform allows (it shares the parent's
+store, copy-on-write, so starting it costs milliseconds); elsewhere it is spawned
+and given a copy of the graph. A stopped query returns nothing: never partial rows.
+
+Row caps: rows are read lazily and reading stops after ``max_rows``; the Result
+says ``truncated`` so that every caller reports the cap instead of applying it silently.
+"""
 
 from __future__ import annotations
 
-import json
+import multiprocessing
+import multiprocessing.connection
+from typing import Any
 
 import pyoxigraph as ox
 
+from .errors import IpgraphError, QueryError, QueryTimeout
 from .queries import NamedQuery
 from .results import Result
 from .store import EmbeddedStore
 
+Terms = dict[str, ox.NamedNode | ox.Literal]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 def run_embedded(
-    store: EmbeddedStore, query: NamedQuery, params: dict[str, str] | None = None, max_rows: int | None = None
+    store: EmbeddedStore,
+    query: NamedQuery,
+    params: dict[str, str] | None = None,
+    max_rows: int | None = None,
+    timeout: float | None = None,
 ) -> Result:
-    """Run a (named or ad-hoc) query on the embedded store."""
-    answer = store.query(query.text, query.bind(params))
+    """Run a (named or ad-hoc) query on the embedded store.
+
+    ``max_rows`` caps the rows of a SELECT (the Result is then ``truncated``);
+    ``timeout`` (seconds) stops the query with QueryTimeout; None means no limit.
+    """
+    if max_rows is not None and max_rows < 0:
+        raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
+    if timeout is not None and not timeout > 0:
+        raise QueryError(f"the time limit must be more than 0 seconds, not {timeout}")
+    substitutions = query.bind(params)
+    if timeout is None:
+        return evaluate(store, query.text, substitutions, max_rows)
+    return _evaluate_in_child(store, query.text, substitutions, max_rows, timeout)
+
+
+def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None = None) -> Result:
+    """Run a query in this process, reading at most ``max_rows`` solutions."""
+    answer = store.query(text, substitutions)
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        return Result(triples=answer.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
-    data = json.loads(answer.serialize(format=ox.QueryResultsFormat.JSON))
-    rows = data["results"]["bindings"]
-    truncated = max_rows is not None and len(rows) > max_rows
-    return Result(variables=data["head"]["vars"], rows=rows[:max_rows] if truncated else rows, truncated=truncated)
+    try:
+        if isinstance(answer, ox.QueryTriples):
+            return Result(triples=answer.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+        variables = [v.value for v in answer.variables]
+        rows: list[dict[str, dict]] = []
+        for solution in answer:
+            if max_rows is not None and len(rows) == max_rows:
+                return Result(variables=variables, rows=rows, truncated=True)
+            rows.append({var: term_json(solution[var]) for var in variables if solution[var] is not None})
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    return Result(variables=variables, rows=rows)
+
+
+def term_json(term: Any) -> dict:
+    """An RDF term as a SPARQL 1.1 Query Results JSON value."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+        return {"type": "triple", "value": {k: term_json(v) for k, v in parts.items()}}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+        if term.direction:
+            out["its:dir"] = term.direction
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork where available (shares the store); spawn elsewhere."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _evaluate_in_child(
+    store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None, timeout: float
+) -> Result:
+    ctx = _context()
+    # A forked child inherits the store; a spawned one gets the graph as N-Quads.
+    graph: EmbeddedStore | bytes = (
+        store if ctx.get_start_method() == "fork" else store.store.dump(format=ox.RdfFormat.N_QUADS)
+    )
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_child, args=(sender, graph, text, substitutions, max_rows), name="ipgraph-query", daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(
+                f"query stopped: it ran past the time limit of {timeout:g} s, and no results were returned "
+                "(simplify the query, add a LIMIT, or raise the limit)"
+            )
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            raise QueryError(f"the query process ended without an answer (exit code {child.exitcode})") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if kind == "error":
+        raise QueryError(payload)
+    return payload
+
+
+def _child(
+    sender: multiprocessing.connection.Connection,
+    graph: EmbeddedStore | bytes,
+    text: str,
+    substitutions: Terms,
+    max_rows: int | None,
+) -> None:
+    if isinstance(graph, bytes):
+        store = EmbeddedStore()
+        store.store.load(graph, format=ox.RdfFormat.N_QUADS)
+        graph = store
+    try:
+        message: tuple[str, object] = ("ok", evaluate(graph, text, substitutions, max_rows))
+    except IpgraphError as exc:
+        message = ("error", str(exc))
+    except Exception as exc:
+        message = ("error", f"query failed: {type(exc).__name__}: {exc}")
+    sender.send(message)
+    sender.close()

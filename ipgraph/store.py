@@ -6,6 +6,8 @@ Oxigraph, which answers the query library orders of magnitude faster.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,7 +72,7 @@ class EmbeddedStore:
         try:
             return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
+            raise syntax_error(sparql, str(exc)) from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
 
@@ -84,3 +86,37 @@ class EmbeddedStore:
         data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         graph.parse(data=data.decode("utf-8"), format="nt")
         return graph
+
+
+SYNTAX_RE = re.compile(r"error at (?P<line>\d+):(?P<column>\d+): (?P<message>.*)", re.S)
+MAX_MESSAGE = 300
+EXCERPT = 60  # characters of the faulty line shown on either side of the position
+
+
+def syntax_error(sparql: str, message: str) -> QueryError:
+    """The parser's message with the line and column it points at, and that line with a caret under it."""
+    m = SYNTAX_RE.search(message)
+    if not m:
+        return QueryError(f"SPARQL syntax error: {message}")
+    line, column, reason = int(m["line"]), int(m["column"]), " ".join(m["message"].split())
+    if "Prefix not found" in reason:
+        reason = f"undeclared prefix; declare it with PREFIX, or use a predeclared one ({', '.join(PREFIXES)})"
+    elif len(reason) > MAX_MESSAGE:
+        reason = reason[:MAX_MESSAGE] + "…"
+    return QueryError(f"SPARQL syntax error at line {line}, column {column}: {reason}{_excerpt(sparql, line, column)}")
+
+
+def _excerpt(sparql: str, line: int, column: int) -> str:
+    lines = sparql.split("\n")
+    if not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1]
+    start = max(0, column - 1 - EXCERPT)
+    shown = text[start : column - 1 + EXCERPT].replace("\t", " ")
+    before = shown[: column - 1 - start]
+    return f"\n    {shown}\n    {' ' * _width(before)}^"
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -27,6 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--graph", metavar="FILE", help="graph file to query (default: data/ipgraph.ttl)")
     p.add_argument("--max-rows", type=int, metavar="N", help="return at most N rows (reported when applied)")
     p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="stop a query on the graph file that runs longer than this (default: 30; 0 for no limit)",
+    )
+    p.add_argument(
         "--endpoint",
         metavar="URL",
         help="ask this remote SPARQL 1.1 endpoint instead of the graph file "
@@ -67,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
             args.endpoint, query, parse_params(args.param), args.max_rows, default_graph=args.default_graph
         )
     else:
-        result = run_embedded(EmbeddedStore.from_file(args.graph), query, parse_params(args.param), args.max_rows)
+        result = run_embedded(
+            EmbeddedStore.from_file(args.graph), query, parse_params(args.param), args.max_rows, args.timeout or None
+        )
     fmt = args.format or ("turtle" if result.kind == "graph" else "table")
     sys.stdout.write(result.serialize(fmt))
     if result.truncated:
