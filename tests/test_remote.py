@@ -35,13 +35,9 @@ from ipgraph.results import Result
 from ipgraph.run import run_embedded
 from ipgraph.store import graph_file
 
-# Values for required parameters that have no default in their query's header.
-TEST_VALUES: dict[str, dict[str, str]] = {
-    "department-tasks": {"dept": "保护司"},
-    "policy-citations": {"policy": "RCEP"},
-    "search-measures": {"word": "地理标志"},
-    "task-provenance": {"task": "9"},
-}
+# Values for required parameters without a default, where the header's "e.g." example does not serve.
+TEST_VALUES: dict[str, dict[str, str]] = {}
+EXAMPLE_RE = re.compile(r"\be\.g\.\s*([^\s,，、;()]+)")
 
 
 # ---------------------------------------------------------------- servers
@@ -160,13 +156,16 @@ def fake_store() -> Iterator:
 
 
 def params_for(query: NamedQuery) -> dict[str, str]:
-    """Each required parameter without a default gets its documented test value."""
+    """Each required parameter without a default gets a documented value: TEST_VALUES, else its "e.g." example."""
     values = {}
     for param in query.params:
         if param.default is None and not param.optional:
-            if param.name not in TEST_VALUES.get(query.name, {}):
-                pytest.fail(f"queries/{query.name}.rq: add a test value for required param {param.name} to TEST_VALUES")
-            values[param.name] = TEST_VALUES[query.name][param.name]
+            example = EXAMPLE_RE.search(param.doc)
+            value = TEST_VALUES.get(query.name, {}).get(param.name) or (example and example.group(1))
+            if not value:
+                where = f"queries/{query.name}.rq: param {param.name}"
+                pytest.fail(f"{where} needs an 'e.g.' example or a TEST_VALUES entry")
+            values[param.name] = value
     return values
 
 
