@@ -1,0 +1,433 @@
+"""Fast SHACL validation: the shapes compiled to SPARQL queries, run on the embedded Oxigraph store.
+
+pySHACL (``ipgraph.validate``) is the reference engine. It checks one focus node at a
+time in Python, and re-runs every SPARQL-based constraint per node, so it needs tens of
+seconds even for one task list. This engine compiles each constraint once into a
+SPARQL query over *all* focus nodes and lets Oxigraph evaluate it, which is orders of
+magnitude faster and scales linearly with the graph.
+
+It implements the part of SHACL that ``shapes/`` uses — targets (class, node,
+subjects-of, objects-of), predicate and inverse paths, value-type, cardinality,
+string, range, logical (or/and/not/node), qualified-cardinality, ``hasValue``, ``in``,
+``uniqueLang`` and SPARQL-based constraints — and raises :class:`Unsupported` for
+anything else, so that callers fall back to pySHACL rather than give a wrong answer.
+One difference is inherent to the store: Oxigraph keeps xsd:integer-derived literals
+(xsd:positiveInteger, xsd:int, …) as xsd:integer, so ``sh:datatype xsd:positiveInteger``
+is checked as "an integer in the range of xsd:positiveInteger"; a literal mistyped as a
+plain xsd:integer with an in-range value passes here and fails in pySHACL.
+
+Tests check that both engines report the same violations on the real graph, on
+fixtures and on mutated graphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from itertools import count
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+
+from .results import shorten
+from .validate import Report, Violation
+
+CLASS_OF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+VALUE_LIMIT = 80  # characters of a literal value shown in a report, as in ipgraph.validate
+SOURCE_LINE = "https://w3id.org/ipgraph/ontology#sourceLine"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+NODE_KINDS = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "(isIRI({v}) || isBlank({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Oxigraph stores every xsd:integer-derived literal as xsd:integer (its parser keeps the type,
+# its store does not), so a datatype constraint on one of these checks the value's range.
+INTEGER_RANGES = {
+    "positiveInteger": (1, None), "nonNegativeInteger": (0, None), "negativeInteger": (None, -1),
+    "nonPositiveInteger": (None, 0), "long": (-(2**63), 2**63 - 1), "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1), "byte": (-128, 127), "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255),
+}  # fmt: skip
+RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+# Parameters this engine understands; any other sh: parameter on a shape makes it refuse.
+STRUCTURAL = {
+    SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.path, SH.name,
+    SH.description, SH.message, SH.severity, SH.deactivated, SH.order, SH.group, SH.declare, SH.prefixes,
+    SH.defaultValue, SH.sparql, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
+}  # fmt: skip
+VALUE_PARAMS = {
+    SH["class"], SH.datatype, SH.nodeKind, SH.languageIn, SH.minLength, SH.maxLength, SH.pattern, SH.flags,
+    SH["in"], SH["or"], SH["and"], SH["not"], SH.node, SH.hasValue, *RANGES,
+}  # fmt: skip
+FOCUS_PARAMS = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape}
+
+
+class Unsupported(Exception):
+    """The shapes use a SHACL feature this engine does not implement."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint: a query whose rows are violations, and what to report for them."""
+
+    query: str
+    shape: str
+    component: str
+    path: str
+    messages: tuple[Literal, ...]
+    severity: str
+    name: str  # short name: the component's ("MinCount") or a SPARQL constraint's sh:name
+
+
+def component(name: str) -> str:
+    return f"{SH}{name}ConstraintComponent"
+
+
+def term(node) -> str:
+    """An rdflib term as SPARQL syntax."""
+    if isinstance(node, BNode):
+        raise Unsupported("blank nodes as constraint values")
+    return node.n3()
+
+
+class Compiler:
+    """Turns a shapes graph into :class:`Check` queries."""
+
+    def __init__(self, shapes: Graph):
+        self.g = shapes
+        self.fresh = count()
+        self.prologue = self._prefixes()
+
+    # -- shapes graph helpers -----------------------------------------------------------
+
+    def _prefixes(self) -> str:
+        lines = [
+            f"PREFIX {self.g.value(d, SH.prefix)}: <{self.g.value(d, SH.namespace)}>"
+            for d in sorted(self.g.objects(None, SH.declare))
+        ]
+        return "\n".join(sorted(set(lines))) + "\n"
+
+    def _list(self, node) -> list:
+        return list(Collection(self.g, node))
+
+    def _var(self) -> str:
+        return f"?_v{next(self.fresh)}"
+
+    def _messages(self, *nodes) -> tuple[Literal, ...]:
+        for node in nodes:
+            found = tuple(sorted(m for m in self.g.objects(node, SH.message) if isinstance(m, Literal)))
+            if found:
+                return found
+        return ()
+
+    def _severity(self, shape) -> str:
+        return str(self.g.value(shape, SH.severity) or SH.Violation).removeprefix(str(SH))
+
+    def _check_known(self, shape) -> None:
+        for predicate in set(self.g.predicates(shape, None)):
+            if str(predicate).startswith(str(SH)) and predicate not in STRUCTURAL | VALUE_PARAMS | FOCUS_PARAMS:
+                raise Unsupported(f"{shorten(str(predicate))} on {shape}")
+
+    # -- targets and paths ------------------------------------------------------------------
+
+    def focus(self, shape) -> str | None:
+        """A group pattern binding ?this to the shape's focus nodes, or None if it has no target."""
+        parts = [f"{{ ?this {CLASS_OF} {term(c)} }}" for c in self.g.objects(shape, SH.targetClass)]
+        parts += [f"{{ VALUES ?this {{ {term(n)} }} }}" for n in self.g.objects(shape, SH.targetNode)]
+        parts += [f"{{ ?this {term(p)} [] }}" for p in self.g.objects(shape, SH.targetSubjectsOf)]
+        parts += [f"{{ [] {term(p)} ?this }}" for p in self.g.objects(shape, SH.targetObjectsOf)]
+        if (shape, RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Class")) in self.g:
+            raise Unsupported(f"implicit class target on {shape}")
+        if not parts:
+            return None
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
+
+    def path(self, node) -> tuple[str, str]:
+        """(SPARQL path, display path) of a sh:path value."""
+        if isinstance(node, URIRef):
+            return term(node), shorten(str(node))
+        inverse = self.g.value(node, SH.inversePath)
+        if isinstance(inverse, URIRef) and len(set(self.g.predicate_objects(node))) == 1:
+            return f"^{term(inverse)}", "^" + shorten(str(inverse))
+        raise Unsupported("complex property paths")
+
+    # -- conditions: a SPARQL expression true when a node conforms ------------------------------
+
+    def condition(self, param, value, v: str, shape) -> str:
+        """The expression that holds when node ``v`` satisfies one value-type parameter."""
+        if param == SH["class"]:
+            return f"EXISTS {{ {v} {CLASS_OF} {term(value)} }}"
+        if param == SH.datatype:
+            if str(value) == LANG_STRING:
+                return f'(isLiteral({v}) && lang({v}) != "")'
+            bounds = INTEGER_RANGES.get(str(value).removeprefix(XSD)) if str(value).startswith(XSD) else None
+            if bounds is not None:
+                low, high = bounds
+                tests = [f"datatype({v}) = <{XSD}integer>"]
+                tests += [f"{v} >= {low}"] if low is not None else []
+                tests += [f"{v} <= {high}"] if high is not None else []
+                return f"(isLiteral({v}) && {' && '.join(tests)})"
+            return f"(isLiteral({v}) && datatype({v}) = {term(value)})"
+        if param == SH.nodeKind:
+            return NODE_KINDS[value].format(v=v)
+        if param == SH.languageIn:
+            tags = " || ".join(f"langMatches(lang({v}), {term(tag)})" for tag in self._list(value))
+            return f"(isLiteral({v}) && ({tags or 'false'}))"
+        if param in (SH.minLength, SH.maxLength):
+            op = ">=" if param == SH.minLength else "<="
+            return f"(!isBlank({v}) && STRLEN(STR({v})) {op} {int(value)})"
+        if param == SH.pattern:
+            flags = self.g.value(shape, SH.flags)
+            extra = f", {term(Literal(str(flags)))}" if flags else ""
+            return f"(!isBlank({v}) && REGEX(STR({v}), {term(Literal(str(value)))}{extra}))"
+        if param in RANGES:
+            return f"({v} {RANGES[param]} {term(value)})"
+        if param == SH["in"]:
+            return "(" + (" || ".join(f"sameTerm({v}, {term(m)})" for m in self._list(value)) or "false") + ")"
+        if param == SH.hasValue:
+            return f"sameTerm({v}, {term(value)})"
+        if param == SH["or"]:
+            return "(" + " || ".join(self.conforms(member, v) for member in self._list(value)) + ")"
+        if param == SH["and"]:
+            return "(" + " && ".join(self.conforms(member, v) for member in self._list(value)) + ")"
+        if param == SH["not"]:
+            return f"!({self.conforms(value, v)})"
+        if param == SH.node:
+            return self.conforms(value, v)
+        raise Unsupported(shorten(str(param)))
+
+    def conforms(self, shape, v: str) -> str:
+        """The expression that holds when node ``v`` conforms to a (nested) shape."""
+        self._check_known(shape)
+        if any(self.g.objects(shape, SH.property)) or any(self.g.objects(shape, SH.sparql)):
+            raise Unsupported(f"property or SPARQL constraints inside a nested shape {shape}")
+        if any(p in FOCUS_PARAMS for p in self.g.predicates(shape, None)):
+            raise Unsupported(f"cardinality inside a nested shape {shape}")
+        parts = [
+            self.condition(p, o, v, shape) for p, o in sorted(self.g.predicate_objects(shape)) if p in VALUE_PARAMS
+        ]
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def checks(self) -> list[Check]:
+        out: list[Check] = []
+        shapes = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(self.g.subjects(RDF.type, SH.PropertyShape))
+        for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+            shapes |= set(self.g.subjects(predicate, None))
+        for shape in sorted(shapes):
+            focus = self.focus(shape)
+            if focus is None or self._deactivated(shape):
+                continue
+            if self.g.value(shape, SH.path) is not None:
+                out += self.property_checks(shape, focus)
+            else:
+                out += self.node_checks(shape, focus)
+        return out
+
+    def _deactivated(self, shape) -> bool:
+        return str(self.g.value(shape, SH.deactivated) or "").lower() == "true"
+
+    def _check(self, query: str, shape, name: str, path: str, *message_nodes) -> Check:
+        shape_id = str(shape) if isinstance(shape, URIRef) else ""
+        messages = self._messages(*message_nodes, shape)
+        short = next((str(self.g.value(n, SH.name)) for n in message_nodes if self.g.value(n, SH.name)), name)
+        return Check(self.prologue + query, shape_id, component(name), path, messages, self._severity(shape), short)
+
+    def node_checks(self, shape, focus: str) -> list[Check]:
+        self._check_known(shape)
+        out = []
+        for param, value in sorted(self.g.predicate_objects(shape)):
+            if param in (SH.flags,) or param not in VALUE_PARAMS:
+                if param in FOCUS_PARAMS:
+                    raise Unsupported(f"{shorten(str(param))} on node shape {shape}")
+                continue
+            cond = self.condition(param, value, "?this", shape)
+            query = f"SELECT ?this (?this AS ?value) WHERE {{ {focus} FILTER (!({cond})) }}"
+            out.append(self._check(query, shape, _component_name(param), ""))
+        for prop in self.g.objects(shape, SH.property):
+            if not self._deactivated(prop):
+                out += self.property_checks(prop, focus)
+        for constraint in self.g.objects(shape, SH.sparql):
+            out.append(self.sparql_check(shape, constraint, focus, None))
+        return out
+
+    def property_checks(self, shape, focus: str) -> list[Check]:
+        self._check_known(shape)
+        path, shown = self.path(self.g.value(shape, SH.path))
+        out = []
+        for param, value in sorted(self.g.predicate_objects(shape)):
+            if param == SH.flags or param not in VALUE_PARAMS:
+                continue
+            if param == SH.hasValue:
+                query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value)} }} }}"
+            else:
+                cond = self.condition(param, value, "?value", shape)
+                query = f"SELECT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER (!({cond})) }}"
+            out.append(self._check(query, shape, _component_name(param), shown))
+        out += self.cardinality_checks(shape, focus, path, shown)
+        for constraint in self.g.objects(shape, SH.sparql):
+            out.append(self.sparql_check(shape, constraint, focus, (path, shown)))
+        return out
+
+    def _count(self, focus: str, path: str, test: str, cond: str = "true") -> str:
+        return (
+            f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} "
+            f"OPTIONAL {{ ?this {path} ?v FILTER ({cond}) }} }} GROUP BY ?this }} FILTER (?n {test}) }}"
+        )
+
+    def cardinality_checks(self, shape, focus: str, path: str, shown: str) -> list[Check]:
+        g, out = self.g, []
+        minimum, maximum = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
+        if minimum is not None and int(minimum) > 0:
+            out.append(self._check(self._count(focus, path, f"< {int(minimum)}"), shape, "MinCount", shown))
+        if maximum is not None:
+            out.append(self._check(self._count(focus, path, f"> {int(maximum)}"), shape, "MaxCount", shown))
+        if str(g.value(shape, SH.uniqueLang) or "").lower() == "true":
+            query = (
+                f'SELECT ?this WHERE {{ {focus} ?this {path} ?v . BIND (lang(?v) AS ?lang) FILTER (?lang != "") }} '
+                "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1)"
+            )
+            out.append(self._check(query, shape, "UniqueLang", shown))
+        qualified = g.value(shape, SH.qualifiedValueShape)
+        if qualified is not None:
+            if str(g.value(shape, SH.qualifiedValueShapesDisjoint) or "").lower() == "true":
+                raise Unsupported("sh:qualifiedValueShapesDisjoint")
+            cond = self.conforms(qualified, "?v")
+            low, high = g.value(shape, SH.qualifiedMinCount), g.value(shape, SH.qualifiedMaxCount)
+            if low is not None:
+                query = self._count(focus, path, f"< {int(low)}", cond)
+                out.append(self._check(query, shape, "QualifiedMinCount", shown))
+            if high is not None:
+                query = self._count(focus, path, f"> {int(high)}", cond)
+                out.append(self._check(query, shape, "QualifiedMaxCount", shown))
+        return out
+
+    def sparql_check(self, shape, constraint, focus: str, path: tuple[str, str] | None) -> Check:
+        select = self.g.value(constraint, SH.select)
+        if select is None or self._deactivated(constraint):
+            raise Unsupported(f"SPARQL constraint without sh:select on {shape}")
+        text = str(select)
+        if re.search(r"\$(currentShape|shapesGraph)\b|\bPREFIX\b|\bBASE\b", text, re.I):
+            raise Unsupported(f"SPARQL constraint using $currentShape, $shapesGraph or its own prologue on {shape}")
+        if "$PATH" in text:
+            if path is None:
+                raise Unsupported("$PATH in a node shape's SPARQL constraint")
+            text = text.replace("$PATH", path[0])
+        text = re.sub(r"\$this\b", "?this", text)
+        query = f"SELECT * WHERE {{ {focus} {{ {text} }} }}"
+        shown = path[1] if path else ""
+        return self._check(query, shape, "SPARQL", shown, constraint)
+
+
+def _component_name(param) -> str:
+    local = str(param).removeprefix(str(SH))
+    return local[0].upper() + local[1:]
+
+
+def compile_shapes(shapes: Graph) -> list[Check]:
+    """Compile a shapes graph; raises :class:`Unsupported` if any shape needs pySHACL."""
+    return Compiler(shapes).checks()
+
+
+# -- running --------------------------------------------------------------------------------------
+
+
+def _text(node) -> str:
+    """A term as the message templates and reports show it: IRIs and lexical forms, bare."""
+    return node.value if isinstance(node, (ox.NamedNode, ox.Literal, ox.BlankNode)) else str(node)
+
+
+def _value(node) -> str:
+    """A value as pySHACL reports show it: shortened IRIs, literals in Turtle notation (truncated)."""
+    if isinstance(node, ox.NamedNode):
+        return shorten(node.value)
+    if not isinstance(node, ox.Literal):
+        return _text(node)
+    text = node.value if len(node.value) <= VALUE_LIMIT else node.value[:VALUE_LIMIT] + "…"
+    if node.language:
+        return f'"{text}"@{node.language}'
+    if node.datatype.value == f"{XSD}string":
+        return f'"{text}"'
+    return f'"{text}"^^{shorten(node.datatype.value)}'
+
+
+def _message(check: Check, row: dict) -> str:
+    """The English message (else the first), with {?var} / {$var} filled from the row."""
+    if not check.messages:
+        return ""
+    chosen = next((m for m in check.messages if m.language == "en"), check.messages[0])
+    return re.sub(r"\{[?$](\w+)\}", lambda m: _text(row[m[1]]) if row.get(m[1]) is not None else m[0], str(chosen))
+
+
+def _describe(store: ox.Store, nodes: set) -> dict:
+    """focus IRI → (label, source line), in one query."""
+    named = [n for n in nodes if isinstance(n, ox.NamedNode)]
+    if not named:
+        return {}
+    values = " ".join(str(n) for n in named)
+    query = (
+        f"SELECT ?s ?label ?line WHERE {{ VALUES ?s {{ {values} }} "
+        f"OPTIONAL {{ ?s <{LABEL}> ?label }} OPTIONAL {{ ?s <{SOURCE_LINE}> ?line }} }}"
+    )
+    labels: dict = {}
+    for row in store.query(query):
+        entry = labels.setdefault(row["s"], {"line": None})
+        if row["line"] is not None:
+            entry["line"] = int(row["line"].value)
+        label = row["label"]
+        if label is not None:
+            entry[label.language or ""] = label.value
+    return {s: (e.get("zh") or e.get("en") or e.get("") or "", e["line"]) for s, e in labels.items()}
+
+
+def run_checks(store: ox.Store, checks: list[Check]) -> Report:
+    found = []
+    for check in checks:
+        solutions = store.query(check.query)
+        names = [variable.value for variable in solutions.variables]
+        found += [(check, {name: solution[name] for name in names}) for solution in solutions]
+    described = _describe(store, {row["this"] for _, row in found})
+    violations = []
+    for check, row in found:
+        focus, value = row["this"], row.get("value")
+        label, line = described.get(focus, ("", None))
+        path = row.get("path")
+        violations.append(
+            _violation(
+                focus=_text(focus),
+                label=label,
+                line=line,
+                path=shorten(path.value) if isinstance(path, ox.NamedNode) else check.path,
+                constraint=check.component,
+                check=check.name,
+                shape=check.shape,
+                message=_message(check, row),
+                value=_value(value) if value is not None else None,
+                severity=check.severity,
+            )
+        )
+    violations.sort(key=lambda v: (v.line is None, v.line or 0, v.focus, v.path, v.check, v.value or "", v.message))
+    conforms = not any(v.severity == "Violation" for v in violations)
+    return Report(conforms, tuple(violations))
+
+
+def _violation(**values) -> Violation:
+    """A Violation from the fields it declares (the report format belongs to ``ipgraph.validate``)."""
+    return Violation(**{f.name: values.get(f.name) for f in fields(Violation)})
+
+
+def validate_store(store, shapes: Graph | None = None) -> Report:
+    """Validate an :class:`~ipgraph.store.EmbeddedStore` (or a pyoxigraph Store) against the shapes."""
+    from .validate import shapes_graph
+
+    checks = compile_shapes(shapes if shapes is not None else shapes_graph())
+    return run_checks(getattr(store, "store", store), checks)
