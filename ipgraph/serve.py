@@ -11,14 +11,12 @@ Routes (all read-only):
 - ``/`` — the query page (``ipgraph/web/``); ``/network`` — the department network view.
 
 Updates are refused (403). Each query has a time limit and a row limit (both configurable);
-hitting either gives an HTTP error saying which. The embedded engine cannot be interrupted,
-so a query past its time limit is answered with 503 at once while it finishes in the
-background; at most ``workers`` queries run at a time, so runaway queries cannot pile up.
+hitting either gives an HTTP error saying which (503, 422). Queries run in a child process
+that ``ipgraph.run`` stops at the time limit; at most ``workers`` run at a time.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 import threading
 import urllib.parse
@@ -35,7 +33,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .errors import IpgraphError
+from .errors import IpgraphError, QueryTimeout
 from .queries import NamedQuery, library, parse_header, query_form
 from .results import Result, serialize_graph
 from .run import run_embedded
@@ -96,12 +94,10 @@ class Engine:
         self.store = store
         self.limits = limits
         self.slots = threading.BoundedSemaphore(limits.workers)
-        self._engine_timeout = "timeout" in inspect.signature(run_embedded).parameters
 
     def _run(self, query: NamedQuery, params: dict[str, str]) -> Result:
         try:
-            extra = {"timeout": self.limits.timeout} if self._engine_timeout else {}
-            return run_embedded(self.store, query, params, self.limits.max_rows, **extra)
+            return run_embedded(self.store, query, params, self.limits.max_rows, timeout=self.limits.timeout)
         finally:
             self.slots.release()
 
@@ -109,13 +105,10 @@ class Engine:
         if not await anyio.to_thread.run_sync(self.slots.acquire, True, self.limits.timeout):
             raise HttpError(503, f"the server is busy: {self.limits.workers} queries are still running; try later")
         try:
-            with anyio.fail_after(self.limits.timeout):
-                result = await anyio.to_thread.run_sync(self._run, query, params or {}, abandon_on_cancel=True)
-        except TimeoutError:
-            raise HttpError(503, f"the query ran past the time limit of {self.limits.timeout:g} s") from None
+            result = await anyio.to_thread.run_sync(self._run, query, params or {})
+        except QueryTimeout as exc:
+            raise HttpError(503, str(exc)) from None
         except IpgraphError as exc:
-            if "time limit" in str(exc) or "timed out" in str(exc):
-                raise HttpError(503, str(exc)) from None
             raise HttpError(400, str(exc)) from None
         if result.truncated or (result.triples and result.triples.count("\n") > self.limits.max_rows):
             raise HttpError(
