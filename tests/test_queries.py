@@ -203,10 +203,19 @@ def test_every_query_file_documents_itself(path: Path, queries):
         assert not query.params, f"{path.name}: the embedded engine binds parameters of SELECT queries only"
 
 
+SAMPLES = {
+    "dept": "保护司",
+    "scope": "各地区",
+    "completion": "年底前完成",
+    "policy": "RCEP",
+    "word": "地理标志",
+    "task": "9",
+}
+
+
 def sample_params(query: NamedQuery, optional: bool) -> dict[str, str]:
-    samples = {"dept": "保护司", "scope": "各地区", "completion": "年底前完成", "policy": "RCEP", "word": "地理标志"}
-    samples["task"] = "9"
-    return {p.name: samples.get(p.name, p.default or "") for p in query.params if optional or not p.optional}
+    """A value for each required parameter (and each optional one when ``optional``)."""
+    return {p.name: SAMPLES.get(p.name, p.default or "") for p in query.params if optional or not p.optional}
 
 
 def test_every_select_result_column_is_documented(store, own_queries):
