@@ -1,37 +1,60 @@
-"""Stage 3 — check a graph against the SHACL shapes in ``shapes/`` with pySHACL."""
+"""Stage 3 — check a graph against the SHACL shapes in ``shapes/`` with pySHACL.
+
+The shapes target the classes the builder writes explicitly; validation runs without
+inference (``inference="none"``), so no ontology is mixed into the data.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.util import guess_format
 
 from . import paths
+from .errors import IpgraphError
 from .namespaces import IPG, RDFS
 from .results import shorten
+
+VALUE_LIMIT = 80  # characters of a literal value shown in a report
 
 
 @dataclass(frozen=True)
 class Violation:
+    """One validation result, with what a person needs to find and fix it."""
+
     focus: str  # IRI of the node at fault
-    label: str  # its label, for people
+    label: str  # its zh label (else en), for people
     line: int | None  # its ipg:sourceLine, when it came from a source
-    path: str  # the property the constraint is about
-    constraint: str  # the constraint component, e.g. sh:MinCountConstraintComponent
-    shape: str
+    path: str  # the property the constraint is about, shortened ("" for node-level constraints)
+    constraint: str  # IRI of the constraint component, e.g. sh:MinCountConstraintComponent
+    check: str  # short name: "MinCount", or a SPARQL constraint's sh:name such as "unique task number"
+    shape: str  # IRI of the shape (or blank-node id of an inline property shape)
     message: str
-    value: str | None
-    severity: str
+    value: str | None  # the offending value, shortened (IRIs) or in Turtle notation (literals)
+    severity: str  # "Violation", "Warning" or "Info"
 
     def describe(self) -> str:
-        where = f" (source line {self.line})" if self.line else ""
-        found = f"; found {self.value}" if self.value else ""
-        return (
-            f"{self.severity}: {self.label or shorten(self.focus)}{where} — {self.path}: {self.message}"
-            f" [{shorten(self.constraint)} in {shorten(self.shape)}{found}]"
-        )
+        """One line: path, check, message and value found."""
+        severity = "" if self.severity == "Violation" else f"({self.severity.lower()}) "
+        path = f"{self.path} " if self.path else ""
+        found = f" — found {self.value}" if self.value is not None else ""
+        return f"{severity}{path}[{self.check}] {self.message}{found}"
+
+    def heading(self) -> str:
+        """The node: its label, its source line and its IRI."""
+        parts = [self.label] if self.label else []
+        if self.line is not None:
+            parts.append(f"source line {self.line}")
+        parts.append(shorten(self.focus))
+        return " — ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -39,19 +62,108 @@ class Report:
     conforms: bool
     violations: tuple[Violation, ...]
 
+    def by_node(self) -> Iterator[tuple[str, list[Violation]]]:
+        """The results grouped by focus node, in report order."""
+        for focus, group in groupby(self.violations, key=lambda v: v.focus):
+            yield focus, list(group)
+
     def text(self) -> str:
-        if self.conforms:
+        """A readable report: one block per node, headed by its label and source line."""
+        nodes = list(self.by_node())
+        if self.conforms and not nodes:
             return "The graph conforms to the shapes.\n"
-        lines = [f"The graph does not conform: {len(self.violations)} violation(s)."]
-        lines += [f"- {v.describe()}" for v in self.violations]
+        count = f"{len(self.violations)} result(s) on {len(nodes)} node(s)"
+        verdict = "conforms to the shapes, with" if self.conforms else "does not conform:"
+        lines = [f"The graph {verdict} {count}."]
+        for _, group in nodes:
+            lines += ["", group[0].heading()]
+            lines += [f"  - {v.describe()}" for v in group]
         return "\n".join(lines) + "\n"
 
 
 def shapes_graph(directory: Path | None = None) -> Graph:
+    """All shapes: every ``*.ttl`` file of the folder (default: the project's ``shapes/``)."""
+    folder = directory or paths.SHAPES_DIR
+    files = sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+    if not files:
+        raise IpgraphError(f"{folder}: no shapes found (expected *.ttl files)")
     shapes = Graph()
-    for path in sorted((directory or paths.SHAPES_DIR).glob("*.ttl")):
-        shapes.parse(path, format="turtle")
+    for path in files:
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many kinds of syntax errors
+            raise IpgraphError(f"{path}: not valid Turtle: {exc}") from None
     return shapes
+
+
+def load_graph(path: str | Path) -> Graph:
+    """Read a graph file (Turtle unless its extension says otherwise); a clear error if it is not RDF."""
+    p = Path(path)
+    fmt = guess_format(str(p)) or "turtle"
+    graph = Graph()
+    try:
+        graph.parse(p, format=fmt)
+    except Exception as exc:  # rdflib raises many kinds of syntax errors
+        raise IpgraphError(f"{p}: not valid {fmt}: {exc}") from None
+    return graph
+
+
+@lru_cache(maxsize=256)
+def _prepared(text: str):
+    return prepareQuery(text)
+
+
+class _PreparedQueryGraph(Graph):
+    """A view of a graph that parses each distinct SPARQL text once.
+
+    pySHACL runs a SPARQL-based constraint once per focus node, passing the same text
+    with ``$this`` pre-bound; parsing dominates the cost, so it is cached here.
+    """
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+def validate(data: Graph, shapes: Graph | None = None) -> Report:
+    """Validate an rdflib graph; returns the results in a stable order (by source line, node, path)."""
+    from pyshacl import validate as shacl_validate
+
+    view = _PreparedQueryGraph(store=data.store, identifier=data.identifier)
+    conforms, report, _ = shacl_validate(
+        view,
+        shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none",
+        allow_warnings=True,
+    )
+    results = [_violation(data, report, result) for result in report.objects(None, SH.result)]
+    results.sort(key=_order)
+    return Report(bool(conforms), tuple(results))
+
+
+def _order(v: Violation) -> tuple:
+    # nodes with a source line first, in source order; then the rest by IRI
+    return (v.line is None, v.line or 0, v.focus, v.path, v.check, v.value or "", v.message)
+
+
+def _violation(data: Graph, report: Graph, result) -> Violation:
+    focus = report.value(result, SH.focusNode)
+    line = data.value(focus, IPG.sourceLine)
+    component = report.value(result, SH.sourceConstraintComponent)
+    value = report.value(result, SH.value)
+    return Violation(
+        focus=str(focus),
+        label=_label(data, focus),
+        line=int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
+        path=_path(report, report.value(result, SH.resultPath)),
+        constraint=str(component),
+        check=_check(report, result, component),
+        shape=str(report.value(result, SH.sourceShape)),
+        message=str(report.value(result, SH.resultMessage) or ""),
+        value=_term(value) if value is not None else None,
+        severity=str(report.value(result, SH.resultSeverity)).removeprefix(str(SH)),
+    )
 
 
 def _label(data: Graph, node) -> str:
@@ -59,35 +171,38 @@ def _label(data: Graph, node) -> str:
     return labels.get("zh") or labels.get("en") or labels.get(None) or ""
 
 
-def validate(data: Graph, shapes: Graph | None = None) -> Report:
-    """Validate an rdflib graph; returns the violations in a stable order."""
-    from pyshacl import validate as shacl_validate
+def _check(report: Graph, result, component) -> str:
+    """A SPARQL constraint's sh:name, else the component's local name without the suffix."""
+    if component == SH.SPARQLConstraintComponent:
+        name = report.value(report.value(result, SH.sourceConstraint), SH.name)
+        if name is not None:
+            return str(name)
+    return str(component).removeprefix(str(SH)).removesuffix("ConstraintComponent")
 
-    conforms, report, _ = shacl_validate(
-        data,
-        shacl_graph=shapes if shapes is not None else shapes_graph(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
-    violations = []
-    for result in report.subjects(SH.resultSeverity, None):
-        focus = report.value(result, SH.focusNode)
-        line = data.value(focus, IPG.sourceLine)
-        value = report.value(result, SH.value)
-        path = report.value(result, SH.resultPath)
-        violations.append(
-            Violation(
-                focus=str(focus),
-                label=_label(data, focus),
-                line=int(line) if line is not None else None,
-                path=shorten(str(path)) if isinstance(path, URIRef) else str(path or ""),
-                constraint=str(report.value(result, SH.sourceConstraintComponent)),
-                shape=str(report.value(result, SH.sourceShape)),
-                message=str(report.value(result, SH.resultMessage) or ""),
-                value=(shorten(str(value)) if isinstance(value, URIRef) else str(value)) if value is not None else None,
-                severity=shorten(str(report.value(result, SH.resultSeverity))).removeprefix("sh:"),
-            )
-        )
-    violations.sort(key=lambda v: (v.line or 0, v.focus, v.path, v.constraint, v.value or ""))
-    return Report(bool(conforms), tuple(violations))
+
+def _path(report: Graph, path) -> str:
+    """A SHACL property path in SPARQL notation: ``ipg:task``, ``^ipg:task``, ``ipg:task/ipg:number``."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return shorten(str(path))
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path(report, inverse)
+    if isinstance(path, BNode) and report.value(path, RDF.first) is not None:
+        return "/".join(_path(report, step) for step in Collection(report, path))
+    return str(path)
+
+
+def _term(term) -> str:
+    if isinstance(term, URIRef):
+        return shorten(str(term))
+    if isinstance(term, Literal):
+        text = str(term)
+        if len(text) > VALUE_LIMIT:
+            text = text[:VALUE_LIMIT] + "…"
+        if term.language:
+            return f'"{text}"@{term.language}'
+        datatype = f"^^{shorten(str(term.datatype))}" if term.datatype else ""
+        return f'"{text}"{datatype}'
+    return str(term)

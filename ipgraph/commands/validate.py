@@ -21,18 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rdflib import Graph
-
-    from ..errors import IpgraphError
     from ..store import graph_file
-    from ..validate import shapes_graph, validate
+    from ..validate import load_graph, shapes_graph, validate
 
-    path = graph_file(args.file)
-    data = Graph()
-    try:
-        data.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many kinds of syntax errors
-        raise IpgraphError(f"{path}: not valid Turtle: {exc}") from None
-    report = validate(data, shapes_graph(Path(args.shapes)) if args.shapes else None)
+    data = load_graph(graph_file(args.file))
+    shapes = shapes_graph(Path(args.shapes)) if args.shapes else shapes_graph()
+    report = validate(data, shapes)
     print(report.text(), end="")
     return 0 if report.conforms else 1
