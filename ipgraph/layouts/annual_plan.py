@@ -130,12 +130,13 @@ class _State:
             raise self.error(
                 line, f"heading {m['numeral']} is out of order; expected {numeral_text(expected)}、", "heading"
             )
-        self._check_last_section_has_items(line)
+        self._check_last_section_has_items()
         self.sections.append(Section(number, m["numeral"], m["title"].strip(), line))
 
-    def _check_last_section_has_items(self, line: int) -> None:
+    def _check_last_section_has_items(self) -> None:
         if self.sections and not any(t.section == len(self.sections) for t in self.tasks):
-            raise self.error(line, f"heading {self.sections[-1].numeral} has no item", "heading")
+            last = self.sections[-1]
+            raise self.error(last.line, f"heading {last.numeral} has no item", "heading")
 
     def item(self, line: int, m: re.Match[str]) -> None:
         number = int(m["number"])
@@ -166,7 +167,7 @@ class _State:
             raise SourceError(self.path, "no title line (e.g. 2022年…推进计划)", 1)
         if not self.tasks:
             raise SourceError(self.path, "no numbered items found", len(source.lines))
-        self._check_last_section_has_items(self.sections[-1].line)
+        self._check_last_section_has_items()
         return Document(
             key=f"{NAME}-{self.year}",
             layout=NAME,
