@@ -103,7 +103,8 @@ def syntax_error(sparql: str, message: str) -> QueryError:
         reason = f"undeclared prefix; declare it with PREFIX, or use a predeclared one ({', '.join(PREFIXES)})"
     elif len(reason) > MAX_MESSAGE:
         reason = reason[:MAX_MESSAGE] + "…"
-    return QueryError(f"SPARQL syntax error at line {line}, column {column}: {reason}{_excerpt(sparql, line, column)}")
+    where = f"{line}:{column} (line {line}, column {column})"
+    return QueryError(f"SPARQL syntax error at {where}: {reason}{_excerpt(sparql, line, column)}")
 
 
 def _excerpt(sparql: str, line: int, column: int) -> str:
