@@ -241,3 +241,8 @@ def test_cli_path_and_unknown_department(capsys):
     assert len(capsys.readouterr().out.splitlines()) == 2
     assert main(["network", "path", "保护司", "外星司"]) == 2
     assert "no department named '外星司'" in capsys.readouterr().err
+
+
+def test_cli_endpoint_that_does_not_answer_is_named(capsys):
+    assert main(["network", "report", "--endpoint", "http://127.0.0.1:9/sparql"]) == 2
+    assert "127.0.0.1:9" in capsys.readouterr().err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .network import add_source_options, runner_for
+
 NETWORK_HELP = "graphml, gexf, cytoscape, dot, csv-nodes, csv-edges, html, svg, png"
 RDF_HELP = "ttl, nt, jsonld"
 
@@ -25,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-f", "--format", metavar="FORMAT", help=f"one of {NETWORK_HELP}, {RDF_HELP}")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of node labels (default zh)")
-    p.add_argument("--graph", metavar="FILE", help="graph file to export from (default: data/ipgraph.ttl)")
+    add_source_options(p)
     p.set_defaults(func=run)
 
 
@@ -34,16 +36,14 @@ def run(args: argparse.Namespace) -> int:
 
     from ..export import RDF_FORMATS, ExportError, export, format_for
     from ..files import atomic_write
-    from ..network import store_runner
-    from ..store import EmbeddedStore
 
     fmt = format_for(args.output, args.format)
     if fmt in RDF_FORMATS and args.network:
         raise ExportError(f"--format {fmt} exports the whole RDF graph; leave out --network")
-    if fmt in RDF_FORMATS:
+    if fmt in RDF_FORMATS and not args.endpoint:
         data = export(None, fmt, rdf=read_graph(args.graph))
     else:
-        data = export(store_runner(EmbeddedStore.from_file(args.graph)), fmt, args.network or "departments", args.lang)
+        data = export(runner_for(args), fmt, args.network or "departments", args.lang)
     if args.output and args.output != "-":
         atomic_write(args.output, data)
         print(f"wrote {args.output} ({fmt}, {len(data):,} bytes)", file=sys.stderr)

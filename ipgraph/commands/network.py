@@ -43,10 +43,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format (default text)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language for text output")
+    add_source_options(p)
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    """Where the data comes from: a graph file, or a remote SPARQL endpoint."""
     p.add_argument("--graph", metavar="FILE", help="graph file (default: data/ipgraph.ttl)")
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="ask this remote SPARQL 1.1 endpoint instead of the graph file (see docs/triple-stores.md)",
+    )
+    p.add_argument("--default-graph", metavar="IRI", help="with --endpoint: the named graph to query as default graph")
 
 
-def _runner(args: argparse.Namespace):
+def runner_for(args: argparse.Namespace):
+    """The runner the networks fetch their data through: the remote endpoint if given, else the graph file."""
+    if args.endpoint:
+        from ..remote import remote_runner
+
+        return remote_runner(args.endpoint, default_graph=args.default_graph)
     from ..network import store_runner
     from ..store import EmbeddedStore
 
@@ -59,7 +75,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     from ..network import department_graph, format_report, report
 
-    summary = report(department_graph(_runner(args)), top=args.top, method=args.method)
+    summary = report(department_graph(runner_for(args)), top=args.top, method=args.method)
     if args.format == "json":
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     else:
@@ -73,7 +89,7 @@ def run_path(args: argparse.Namespace) -> int:
 
     from ..network import bipartite_graph, department_paths, format_paths
 
-    graph = bipartite_graph(_runner(args))
+    graph = bipartite_graph(runner_for(args))
     found = department_paths(graph, args.source, args.target, args.limit)
     if args.format == "json":
         rows = [[{k: graph.nodes[n][k] for k in ("kind", "iri", "label_zh", "label_en")} for n in p] for p in found]
