@@ -73,6 +73,8 @@ class EmbeddedStore:
             return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
         except SyntaxError as exc:
             raise syntax_error(sparql, str(exc)) from None
+        except RuntimeError as exc:  # e.g. a parameter that the SELECT clause does not project
+            raise QueryError(f"cannot bind the parameters: {exc}; list each parameter in the SELECT clause") from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
 
