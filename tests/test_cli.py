@@ -269,6 +269,12 @@ def test_syntax_error_gives_the_position(capsys, graph_file):
     assert out == ""
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_max_rows_must_be_a_positive_number(capsys, graph_file, value):
+    code, out, err = query(capsys, graph_file, "departments", "--max-rows", value)
+    assert code == 2 and "--max-rows" in err and "Traceback" not in err and out == ""
+
+
 def test_missing_graph_file(capsys, tmp_path):
     code, _, err = cli(capsys, "query", "departments", "--graph", str(tmp_path / "none.ttl"))
     assert failed(code, err, "none.ttl")

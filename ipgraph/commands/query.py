@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)",
     )
     p.add_argument("--graph", metavar="FILE", help="graph file to query (default: data/ipgraph.ttl)")
-    p.add_argument("--max-rows", type=int, metavar="N", help="return at most N rows (reported when applied)")
+    p.add_argument("--max-rows", type=positive_int, metavar="N", help="return at most N rows (reported when applied)")
     p.add_argument(
         "--timeout",
         type=float,
@@ -45,6 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="with --endpoint: query this named graph as the default graph (default-graph-uri)",
     )
     p.set_defaults(func=run)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number ≥ 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return int(text)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
