@@ -96,8 +96,10 @@ def test_queries_lists_every_query_with_its_questions(capsys):
     code, out, _ = cli(capsys, "queries")
     assert code == 0
     for name, q in library().items():
-        assert re.search(rf"^{re.escape(name)}$", out, re.M), name
+        assert re.search(rf"^{re.escape(name)}(  \(.+\))?$", out, re.M), name
         assert q.zh in out and q.en in out
+    assert re.search(r"^every-task-complete  \(ASK: true or false\)$", out, re.M)
+    assert re.search(r"^department-task-graph  \(CONSTRUCT: RDF\)$", out, re.M)
     assert "--param dept=<literal>" in out
 
 

@@ -15,11 +15,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+ANSWERS = {"ASK": "  (ASK: true or false)", "CONSTRUCT": "  (CONSTRUCT: RDF)", "DESCRIBE": "  (DESCRIBE: RDF)"}
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..queries import library
+    from ..queries import library, query_form
 
     for name, query in library().items():
-        print(name)
+        print(name + ANSWERS.get(query_form(query.text), ""))
         if args.lang in ("zh", "both") and query.zh:
             print(f"    {query.zh}")
         if args.lang in ("en", "both") and query.en:
