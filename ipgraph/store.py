@@ -110,14 +110,22 @@ def syntax_error(sparql: str, message: str) -> QueryError:
 
 
 def _excerpt(sparql: str, line: int, column: int) -> str:
+    """The reported line with a caret under the column, after the line before it.
+
+    The parser reports where it gave up, which can be just past the mistake (the
+    start of the next line), so the line before is shown too.
+    """
     lines = sparql.split("\n")
     if not 1 <= line <= len(lines):
         return ""
-    text = lines[line - 1]
     start = max(0, column - 1 - EXCERPT)
-    shown = text[start : column - 1 + EXCERPT].replace("\t", " ")
-    before = shown[: column - 1 - start]
-    return f"\n    {shown}\n    {' ' * _width(before)}^"
+    shown = [_clip(text, start) for text in lines[max(0, line - 2) : line]]
+    before = shown[-1][: column - 1 - start]
+    return "".join(f"\n    {text}" for text in shown) + f"\n    {' ' * _width(before)}^"
+
+
+def _clip(text: str, start: int) -> str:
+    return text[start : start + 2 * EXCERPT].replace("\t", " ")
 
 
 def _width(text: str) -> int:
