@@ -14,7 +14,7 @@ from ipgraph.progress import Progress
 
 from .measure import Timer, machine
 from .report import markdown
-from .suite import STEPS_PER_SCALE, Scale, Suite
+from .suite import STEPS_PER_SCALE, Limits, Scale, Suite
 
 HERE = Path(__file__).resolve().parent
 SUFFIXES = {"k": 1_000, "m": 1_000_000}
@@ -40,7 +40,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=HERE / "out", help="folder for results.json and results.md")
     p.add_argument("--data", type=Path, default=HERE / "data", help="folder for generated sources and graphs")
     p.add_argument("--no-server", action="store_true", help="leave out the Oxigraph server baseline")
-    p.add_argument("--no-rss-baseline", action="store_true", help="leave out rdflib's peak-RSS probe")
+    p.add_argument(
+        "--rdflib-max", type=scale_value, default=Limits.rdflib, help="largest scale for rdflib's queries and RSS"
+    )
+    p.add_argument("--pyshacl-max", type=scale_value, default=Limits.pyshacl, help="largest scale for pySHACL")
     p.add_argument("--results", action="store_true", help="also write benchmarks/RESULTS.md")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return p
@@ -52,17 +55,24 @@ def run(args: argparse.Namespace, argv: list[str]) -> dict:
     except argparse.ArgumentTypeError as exc:
         raise SystemExit(f"python -m benchmarks: --scales: {exc}") from None
     timer = Timer(max(1, args.repeats), args.budget)
+    limits = Limits(args.rdflib_max, args.pyshacl_max)
     results = {
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": shlex.join(["python -m benchmarks", *argv]),
-        "config": {"repeats": timer.repeats, "budget": timer.budget, "seed": args.seed, "scales": targets},
+        "config": {
+            "repeats": timer.repeats,
+            "budget": timer.budget,
+            "seed": args.seed,
+            "scales": targets,
+            "limits": {"rdflib": limits.rdflib, "pyshacl": limits.pyshacl},
+        },
         "machine": machine(),
         "scales": [],
     }
     with Progress(len(targets) * STEPS_PER_SCALE, "benchmarks", args.quiet) as progress:
         for target in targets:
             scale = Scale(target, args.data / f"{target}", args.seed)
-            suite = Suite(scale, timer, progress, server=not args.no_server, rss_baseline=not args.no_rss_baseline)
+            suite = Suite(scale, timer, progress, limits, server=not args.no_server)
             figures = suite.run(named_for_cli="tasks-per-department")
             results["scales"].append(
                 {

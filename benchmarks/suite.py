@@ -56,6 +56,20 @@ def documents_for(target: int, seed: int) -> int:
     return max(1, round((target - VOCAB_TRIPLES_HINT) / per_document))
 
 
+EXAMPLE_RE = re.compile(r"e\.g\.\s*([^,(]+?)(?:,| or |\(|$)")
+
+
+def sample_params(query) -> dict[str, str]:
+    """Values for required parameters: the first example their header gives ("e.g. 保护司")."""
+    values = {}
+    for param in query.params:
+        if param.default is None and not param.optional:
+            match = EXAMPLE_RE.search(param.doc)
+            if match:
+                values[param.name] = match.group(1).strip()
+    return values
+
+
 def inline_values(sparql: str, bindings: dict) -> str:
     """Bind parameters for an HTTP endpoint: a VALUES row at the start of the outer WHERE group."""
     if not bindings:
@@ -84,15 +98,24 @@ def rdflib_bindings(bindings: dict) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The largest scales at which the slow baselines run (rdflib's SPARQL engine takes minutes
+    per query beyond 100 k triples; pySHACL minutes per validation beyond 10 k)."""
+
+    rdflib: int = 100_000
+    pyshacl: int = 10_000
+
+
 class Suite:
     """All sections for one scale; figures accumulate in ``self.figures``."""
 
-    def __init__(self, scale: Scale, timer: Timer, progress: Progress, server: bool = True, rss_baseline: bool = True):
+    def __init__(self, scale: Scale, timer: Timer, progress: Progress, limits: Limits, server: bool = True):
         self.scale = scale
         self.timer = timer
         self.progress = progress
         self.use_server = server
-        self.rss_baseline = rss_baseline
+        self.limits = limits
         self.figures: list[Figure] = []
         self.graph = None  # the rdflib graph built from the sources
         self.store = None  # the embedded store
@@ -166,36 +189,44 @@ class Suite:
         from ipgraph.run import run_embedded
 
         for name, query in library().items():
+            params = sample_params(query)
             try:
-                bindings = query.bind({})
+                bindings = query.bind(params)
             except Exception as exc:
                 self.figures.append(failed("query", name, "ipgraph", exc))
                 continue
-            result = self.timed("query", name, "ipgraph", lambda q=query: run_embedded(self.store, q))
+            result = self.timed("query", name, "ipgraph", lambda q=query, p=params: run_embedded(self.store, q, p))
             self.add_rows(_result_size(result))
-            initial = rdflib_bindings(bindings)
-            result = self.timed(
-                "query", name, "rdflib", lambda q=query, b=initial: list(self.graph.query(q.text, initBindings=b))
-            )
-            self.add_rows(len(result) if result is not None else None)
+            if self.scale.target > self.limits.rdflib:
+                self.figures.append(Figure("query", name, "rdflib", note=f"not run above {self.limits.rdflib:,}"))
+            else:
+                self._rdflib_query(name, query, bindings)
             if self.server:
                 text = inline_values(query.text, bindings)
                 rows = self.timed("query", name, "oxigraph-server", lambda t=text: self.server.select(t))
                 self.add_rows(rows)
 
+    def _rdflib_query(self, name: str, query, bindings: dict) -> None:
+        initial = rdflib_bindings(bindings)
+        result = self.timed(
+            "query", name, "rdflib", lambda q=query, b=initial: list(self.graph.query(q.text, initBindings=b))
+        )
+        self.add_rows(len(result) if result is not None else None)
+
     def validate(self) -> None:
         from ipgraph import validate as validation
 
         shapes = validation.shapes_graph()
-        if not len(shapes):
-            self.figures.append(Figure("validate", "SHACL shapes/", "pyshacl", note="skipped: shapes/ is empty"))
+        from ipgraph.shacl_fast import validate_store
+
+        report = self.timed("validate", "SHACL shapes/", "ipgraph", lambda: validate_store(self.store, shapes))
+        self.add_rows(len(report.violations) if report else None)
+        if self.scale.target > self.limits.pyshacl:
+            note = f"not run above {self.limits.pyshacl:,}"
+            self.figures.append(Figure("validate", "SHACL shapes/", "pyshacl", note=note))
             return
         report = self.timed("validate", "SHACL shapes/", "pyshacl", lambda: validation.validate(self.graph, shapes))
         self.add_rows(len(report.violations) if report else None)
-        fast = _optional_module("ipgraph.shacl_fast")
-        if fast is not None:
-            report = self.timed("validate", "SHACL shapes/", "ipgraph", lambda: fast.validate_store(self.store))
-            self.add_rows(len(report.violations) if report else None)
 
     def network_and_exports(self) -> None:
         """Whatever ``ipgraph.network`` and ``ipgraph.export`` offer, when they are present."""
@@ -227,7 +258,8 @@ class Suite:
 
     def memory(self) -> None:
         size = self.scale.nt.stat().st_size
-        probes = [("ipgraph", MEMORY_EMBEDDED)] + ([("rdflib", MEMORY_RDFLIB)] if self.rss_baseline else [])
+        rdflib_probe = self.scale.target <= self.limits.rdflib
+        probes = [("ipgraph", MEMORY_EMBEDDED)] + ([("rdflib", MEMORY_RDFLIB)] if rdflib_probe else [])
         for engine, code in probes:
             self.progress.describe(f"{self.scale.target:,} · memory [{engine}]")
             try:
@@ -281,12 +313,13 @@ STEPS_PER_SCALE = 7
 
 MEMORY_EMBEDDED = """
 import json, resource, sys
+from benchmarks.suite import sample_params
 from ipgraph.queries import library
 from ipgraph.run import run_embedded
 from ipgraph.store import EmbeddedStore
 store = EmbeddedStore.from_file(sys.argv[1])
 for query in library().values():
-    run_embedded(store, query)
+    run_embedded(store, query, sample_params(query))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"peak_rss": peak, "triples": len(store)}))
 """
@@ -294,10 +327,11 @@ print(json.dumps({"peak_rss": peak, "triples": len(store)}))
 MEMORY_RDFLIB = """
 import json, resource, sys
 from rdflib import Graph
+from benchmarks.suite import rdflib_bindings, sample_params
 from ipgraph.queries import library
 graph = Graph().parse(sys.argv[1], format="nt")
 for query in library().values():
-    list(graph.query(query.text))
+    list(graph.query(query.text, initBindings=rdflib_bindings(query.bind(sample_params(query)))))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"peak_rss": peak, "triples": len(graph)}))
 """

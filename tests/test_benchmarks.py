@@ -1,0 +1,53 @@
+"""Smoke test of the benchmark suite at its smallest scale: it runs and reports every section.
+
+No timing assertions: figures depend on the machine; only their presence and shape are checked.
+"""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks import generate
+from benchmarks.cli import main
+from benchmarks.report import SECTIONS
+from ipgraph.layouts import parse as parse_layout
+from ipgraph.source import SourceText
+
+
+def test_generator_is_deterministic_and_parses_with_the_real_shape(document):
+    first, again = generate.documents(3, seed=7), generate.documents(3, seed=7)
+    assert first == again
+    assert generate.documents(3, seed=8) != first
+    docs = [parse_layout(SourceText(f"doc{i}.txt", text, "", "utf-8")) for i, text in enumerate(first)]
+    assert [d.key for d in docs] == ["cnipa-tasklist-2021", "cnipa-tasklist-2022", "cnipa-tasklist-2023"]
+    real_bodies = {name for task in document.tasks for name in task.bodies}
+    for doc in docs:
+        assert len(doc.sections) == len(document.sections)
+        assert {name for task in doc.tasks for name in task.bodies} <= real_bodies
+
+
+def test_suite_runs_at_smallest_scale(tmp_path):
+    out, data = tmp_path / "out", tmp_path / "data"
+    assert main(["--scales", "2k", "--repeats", "1", "--out", str(out), "--data", str(data), "-q"]) == 0
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    (scale,) = results["scales"]
+    assert scale["triples"] >= 1_000 and scale["documents"] >= 1
+    sections = {figure["section"] for figure in scale["figures"]}
+    assert {"pipeline", "load", "query", "validate", "cli", "memory"} <= sections
+    engines = {figure["engine"] for figure in scale["figures"]}
+    assert {"ipgraph", "rdflib", "pyshacl", "oxigraph-server"} <= engines
+    failures = [f for f in scale["figures"] if f["note"].startswith("failed")]
+    assert not failures
+    for figure in scale["figures"]:
+        if figure["median"] is not None:
+            assert figure["min"] <= figure["median"] <= figure["max"]
+    # every engine agrees on the size of every query's answer
+    rows: dict[str, set] = {}
+    for figure in scale["figures"]:
+        if figure["section"] == "query" and figure["rows"] is not None:
+            rows.setdefault(figure["op"], set()).add(figure["rows"])
+    assert rows and all(len(sizes) == 1 for sizes in rows.values()), rows
+    markdown = (out / "results.md").read_text(encoding="utf-8")
+    assert "## Targets" in markdown
+    for section in SECTIONS:
+        assert f"### {section}" in markdown
