@@ -12,6 +12,7 @@ says ``truncated`` so that every caller reports the cap instead of applying it s
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import multiprocessing.connection
 from typing import Any
@@ -43,6 +44,8 @@ def run_embedded(
         raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
     if timeout is not None and not timeout > 0:
         raise QueryError(f"the time limit must be more than 0 seconds, not {timeout}")
+    if timeout == math.inf:
+        timeout = None
     substitutions = query.bind(params)
     if timeout is None:
         return evaluate(store, query.text, substitutions, max_rows)

@@ -9,6 +9,7 @@ import pytest
 
 from ipgraph.cli import main
 from ipgraph.errors import SourceError
+from ipgraph.layouts.cnipa_tasklist import numeral_text, numeral_value
 from ipgraph.parse import parse_file
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -181,3 +182,23 @@ def test_build_with_encoding_option_and_a_bad_source_on_the_command_line(source_
     assert "unknown addressee" in err and "Traceback" not in err
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt", "gbk.txt", "out.ttl"]
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("一", 1), ("九", 9), ("十", 10), ("十一", 11), ("十九", 19), ("二十", 20), ("二十三", 23), ("九十九", 99)],
+)
+def test_section_numerals(numeral, value):
+    assert numeral_value(numeral) == value
+    assert numeral_text(value) == numeral
+
+
+@pytest.mark.parametrize("numeral", ["一一", "十十", "一十", "二二十", "十一一", "", "零"])
+def test_not_section_numerals(numeral):
+    assert numeral_value(numeral) is None
+
+
+def test_a_bad_section_numeral_is_rejected_with_the_line(source_text, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text(source_text.replace("\n二、", "\n二二、", 1), encoding="utf-8")
+    _expect_error(path, _line_of(source_text, "二、"), "'二二' is not a section numeral")

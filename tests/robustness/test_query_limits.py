@@ -59,10 +59,15 @@ def test_errors_inside_the_time_limited_process_come_back_as_query_errors(store)
         run_embedded(store, resolve("SELECT ?x WHERE { ?x ?y }"), timeout=10)
 
 
-@pytest.mark.parametrize("timeout", [0, -1])
+@pytest.mark.parametrize("timeout", [0, -1, float("nan")])
 def test_a_time_limit_must_be_positive(store, timeout):
     with pytest.raises(QueryError, match="more than 0 seconds"):
         run_embedded(store, resolve(DEPARTMENTS), timeout=timeout)
+
+
+def test_an_infinite_time_limit_is_no_limit(store):
+    query = resolve(DEPARTMENTS)
+    assert run_embedded(store, query, timeout=float("inf")) == run_embedded(store, query)
 
 
 def test_the_command_line_stops_a_slow_query(capsys, tmp_path):
