@@ -130,16 +130,17 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
     """Validate an rdflib graph; returns the results in a stable order (by source line, node, path)."""
     from pyshacl import validate as shacl_validate
 
+    shapes = shapes if shapes is not None else shapes_graph()
     view = _PreparedQueryGraph(store=data.store, identifier=data.identifier)
     conforms, report, _ = shacl_validate(
         view,
-        shacl_graph=shapes if shapes is not None else shapes_graph(),
+        shacl_graph=shapes,
         inference="none",
         allow_warnings=True,
     )
-    results = [_violation(data, report, result) for result in report.objects(None, SH.result)]
-    results.sort(key=_order)
-    return Report(bool(conforms), tuple(results))
+    # a property shape shared by two node shapes that target the same node reports twice: keep one
+    results = {_violation(data, report, shapes, result) for result in report.objects(None, SH.result)}
+    return Report(bool(conforms), tuple(sorted(results, key=_order)))
 
 
 def _order(v: Violation) -> tuple:
@@ -147,7 +148,7 @@ def _order(v: Violation) -> tuple:
     return (v.line is None, v.line or 0, v.focus, v.path, v.check, v.value or "", v.message)
 
 
-def _violation(data: Graph, report: Graph, result) -> Violation:
+def _violation(data: Graph, report: Graph, shapes: Graph, result) -> Violation:
     focus = report.value(result, SH.focusNode)
     line = data.value(focus, IPG.sourceLine)
     component = report.value(result, SH.sourceConstraintComponent)
@@ -158,9 +159,9 @@ def _violation(data: Graph, report: Graph, result) -> Violation:
         line=int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
         path=_path(report, report.value(result, SH.resultPath)),
         constraint=str(component),
-        check=_check(report, result, component),
+        check=_check(report, shapes, result, component),
         shape=str(report.value(result, SH.sourceShape)),
-        message=str(report.value(result, SH.resultMessage) or ""),
+        message=_message(report, result),
         value=_term(value) if value is not None else None,
         severity=str(report.value(result, SH.resultSeverity)).removeprefix(str(SH)),
     )
@@ -171,10 +172,18 @@ def _label(data: Graph, node) -> str:
     return labels.get("zh") or labels.get("en") or labels.get(None) or ""
 
 
-def _check(report: Graph, result, component) -> str:
+def _message(report: Graph, result) -> str:
+    """The English message (the shapes may also carry a Chinese one)."""
+    messages = {getattr(m, "language", None): str(m) for m in report.objects(result, SH.resultMessage)}
+    return messages.get("en") or messages.get(None) or next(iter(messages.values()), "")
+
+
+def _check(report: Graph, shapes: Graph, result, component) -> str:
     """A SPARQL constraint's sh:name, else the component's local name without the suffix."""
     if component == SH.SPARQLConstraintComponent:
-        name = report.value(report.value(result, SH.sourceConstraint), SH.name)
+        constraint = report.value(result, SH.sourceConstraint)
+        # named constraints are only referenced by the report; inline ones are copied into it
+        name = shapes.value(constraint, SH.name) or report.value(constraint, SH.name)
         if name is not None:
             return str(name)
     return str(component).removeprefix(str(SH)).removesuffix("ConstraintComponent")

@@ -1,0 +1,701 @@
+"""SHACL validation: the real graph conforms; each broken graph fails for the right reason.
+
+A broken graph is the real graph with one defect per node: a triple removed, added or
+changed (the mutations below), or a Turtle file of additions in tests/fixtures/shapes/.
+Each case names the node, the path and the check (constraint component, or the name of
+a SPARQL constraint) that must report it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as rns
+
+from ipgraph import paths
+from ipgraph.cli import main
+from ipgraph.validate import Report, load_graph, shapes_graph, validate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+IPG = "https://w3id.org/ipgraph/ontology#"
+ID = "https://w3id.org/ipgraph/id/"
+ORG = "http://www.w3.org/ns/org#"
+SHAPES = "https://w3id.org/ipgraph/shapes#"
+
+
+def ipg(name: str) -> URIRef:
+    return URIRef(IPG + name)
+
+
+def node(path: str) -> URIRef:
+    """An instance IRI: ``task/7`` is task 7 of the 2021 list, ``org/cnipa`` is CNIPA."""
+    prefix = "" if path.split("/")[0] in {"org", "scope", "ref", "date", "completion-time"} else "cnipa-tasklist-2021/"
+    return URIRef(ID + prefix + path) if path else URIRef(ID + "cnipa-tasklist-2021")
+
+
+def copy(graph: Graph) -> Graph:
+    g = Graph()
+    g += graph
+    return g
+
+
+def found(report: Report, focus: URIRef, path: str, check: str) -> bool:
+    return any(v.focus == str(focus) and v.path == path and v.check == check for v in report.violations)
+
+
+def explain(report: Report) -> str:
+    return "\n".join(f"{v.focus} | {v.path} | {v.check} | {v.message}" for v in report.violations)
+
+
+# --- mutations -----------------------------------------------------------------
+
+
+def drop(subject: str, predicate: URIRef, lang: str | None = None) -> Callable[[Graph], None]:
+    """Remove every value of a property (only those in one language, if given)."""
+
+    def mutate(g: Graph) -> None:
+        for value in list(g.objects(node(subject), predicate)):
+            if lang is None or getattr(value, "language", None) == lang:
+                g.remove((node(subject), predicate, value))
+
+    return mutate
+
+
+def add(subject: str, predicate: URIRef, value) -> Callable[[Graph], None]:
+    return lambda g: g.add((node(subject), predicate, value))
+
+
+def replace(subject: str, predicate: URIRef, value) -> Callable[[Graph], None]:
+    return lambda g: g.set((node(subject), predicate, value))
+
+
+def drop_type(subject: str, cls: URIRef) -> Callable[[Graph], None]:
+    return lambda g: g.remove((node(subject), rns.RDF.type, cls))
+
+
+def both_completion_times(task: str) -> Callable[[Graph], None]:
+    def mutate(g: Graph) -> None:
+        for concept in ("completion-time/by-year-end", "completion-time/progress-within-year"):
+            g.add((node(task), ipg("completionTime"), node(concept)))
+
+    return mutate
+
+
+def add_department(subject: str) -> Callable[[Graph], None]:
+    """A new department typed ipg:Department only (not org:OrganizationalUnit)."""
+
+    def mutate(g: Graph) -> None:
+        g.add((node(subject), rns.RDF.type, ipg("Department")))
+        g.add((node(subject), rns.RDFS.label, Literal("新办公室", lang="zh")))
+        g.add((node(subject), rns.RDFS.label, Literal("New Office", lang="en")))
+        g.add((node(subject), URIRef(ORG + "unitOf"), node("org/cnipa")))
+
+    return mutate
+
+
+def drop_measures(task: str) -> Callable[[Graph], None]:
+    def mutate(g: Graph) -> None:
+        for measure in list(g.subjects(ipg("task"), node(task))):
+            g.remove((measure, None, None))
+
+    return mutate
+
+
+@dataclass(frozen=True)
+class Case:
+    """One defect, the node it is on, and the result that must name it."""
+
+    id: str
+    mutate: Callable[[Graph], None]
+    focus: str
+    path: str
+    check: str
+    others: tuple[str, ...] = field(default=())  # other nodes the defect may also be reported on
+
+
+CASES = [
+    # task list
+    Case("tasklist-no-year", drop("", ipg("year")), "", "ipg:year", "MinCount"),
+    Case("tasklist-no-layout", drop("", ipg("layout")), "", "ipg:layout", "MinCount"),
+    Case(
+        "tasklist-publisher-not-org",
+        replace("", rns.DCTERMS.publisher, node("section/1")),
+        "",
+        "dcterms:publisher",
+        "Class",
+    ),
+    # sections
+    Case(
+        "section-numeral-pattern",
+        replace("section/1", rns.SKOS.notation, Literal("1")),
+        "section/1",
+        "skos:notation",
+        "Pattern",
+    ),
+    Case("section-no-title", drop("section/2", rns.DCTERMS.title), "section/2", "dcterms:title", "MinCount"),
+    Case(
+        "section-no-en-label", drop("section/3", rns.RDFS.label, "en"), "section/3", "rdfs:label", "QualifiedMinCount"
+    ),
+    # tasks
+    Case("task-no-section", drop("task/1", ipg("section")), "task/1", "ipg:section", "MinCount"),
+    Case("task-two-sections", add("task/2", ipg("section"), node("section/8")), "task/2", "ipg:section", "MaxCount"),
+    Case("task-no-tasklist", drop("task/3", ipg("taskList")), "task/3", "ipg:taskList", "MinCount", ("task/4",)),
+    Case("task-no-title", drop("task/5", rns.DCTERMS.title), "task/5", "dcterms:title", "MinCount"),
+    Case(
+        "task-two-completion-times",
+        both_completion_times("task/6"),
+        "task/6",
+        "ipg:completionTime",
+        "MaxCount",
+    ),
+    Case("task-no-en-label", drop("task/7", rns.RDFS.label, "en"), "task/7", "rdfs:label", "QualifiedMinCount"),
+    Case(
+        "task-label-language",
+        add("task/8", rns.RDFS.label, Literal("tâche", lang="fr")),
+        "task/8",
+        "rdfs:label",
+        "LanguageIn",
+    ),
+    Case(
+        "task-two-zh-labels",
+        add("task/9", rns.RDFS.label, Literal("另一个标题", lang="zh")),
+        "task/9",
+        "rdfs:label",
+        "UniqueLang",
+    ),
+    Case("task-no-body", drop("task/10", ipg("responsibleBody")), "task/10", "ipg:responsibleBody", "MinCount"),
+    Case(
+        "task-body-not-org",
+        add("task/11", ipg("responsibleBody"), node("section/1")),
+        "task/11",
+        "ipg:responsibleBody",
+        "Or",
+    ),
+    Case("task-no-deadline", drop("task/12", ipg("deadline")), "task/12", "ipg:deadline", "MinCount"),
+    Case(
+        "task-deadline-literal",
+        replace("task/13", ipg("deadline"), Literal("2021-12-31", datatype=rns.XSD.date)),
+        "task/13",
+        "ipg:deadline",
+        "Class",
+    ),
+    Case(
+        "task-no-responsibility",
+        drop("task/14", ipg("responsibilityStatement")),
+        "task/14",
+        "ipg:responsibilityStatement",
+        "MinCount",
+    ),
+    Case("task-no-measures", drop_measures("task/15"), "task/15", "^ipg:task", "MinCount"),
+    Case(
+        "task-line-datatype",
+        replace("task/16", ipg("sourceLine"), Literal(39)),
+        "task/16",
+        "ipg:sourceLine",
+        "Datatype",
+    ),
+    Case(
+        "task-no-source",
+        drop("task/17", rns.PROV.wasDerivedFrom),
+        "task/17",
+        "prov:wasDerivedFrom",
+        "MinCount",
+        ("task/17/measure/1", "task/17/measure/2"),  # their source is no longer their task's
+    ),
+    Case(
+        "task-reference-untyped",
+        add("task/19", rns.DCTERMS.references, node("section/1")),
+        "task/19",
+        "dcterms:references",
+        "Node",
+    ),
+    Case(
+        "task-title-language",
+        replace("task/20", rns.DCTERMS.title, Literal("A title", lang="en")),
+        "task/20",
+        "dcterms:title",
+        "LanguageIn",
+    ),
+    Case(
+        "task-no-completion-time", drop("task/21", ipg("completionTime")), "task/21", "ipg:completionTime", "MinCount"
+    ),
+    # measures (tasks 1, 2, 4 and 6-14 have two or more measures, so no task loses its last one)
+    Case("measure-no-text", drop("task/1/measure/1", ipg("text")), "task/1/measure/1", "ipg:text", "MinCount"),
+    Case(
+        "measure-two-texts",
+        add("task/1/measure/2", ipg("text"), Literal("又一段", lang="zh")),
+        "task/1/measure/2",
+        "ipg:text",
+        "MaxCount",
+    ),
+    Case(
+        "measure-no-addressee",
+        drop("task/2/measure/1", ipg("addressedTo")),
+        "task/2/measure/1",
+        "ipg:addressedTo",
+        "MinCount",
+    ),
+    Case(
+        "measure-second-addressee",
+        add("task/2/measure/2", ipg("addressedTo"), node("org/cnipa")),
+        "task/2/measure/2",
+        "",
+        "one addressee",
+    ),
+    Case(
+        "measure-addressee-not-in-text",
+        replace("task/4/measure/1", ipg("addressedTo"), node("scope/relevant-regions")),
+        "task/4/measure/1",
+        "",
+        "addressee named in the text",
+    ),
+    Case(
+        "measure-addressee-class",
+        replace("task/6/measure/1", ipg("addressedTo"), node("section/1")),
+        "task/6/measure/1",
+        "ipg:addressedTo",
+        "Class",
+    ),
+    Case(
+        "measure-no-task",
+        drop("task/7/measure/1", ipg("task")),
+        "task/7/measure/1",
+        "ipg:task",
+        "MinCount",
+        ("task/7/measure/2",),  # now the first measure of task 7 is numbered 2
+    ),
+    Case(
+        "measure-no-en-label",
+        drop("task/8/measure/1", rns.RDFS.label, "en"),
+        "task/8/measure/1",
+        "rdfs:label",
+        "QualifiedMinCount",
+    ),
+    Case(
+        "measure-no-line", drop("task/9/measure/1", ipg("sourceLine")), "task/9/measure/1", "ipg:sourceLine", "MinCount"
+    ),
+    Case(
+        "measure-number-datatype",
+        replace("task/11/measure/2", ipg("number"), Literal("2")),
+        "task/11/measure/2",
+        "ipg:number",
+        "Datatype",
+    ),
+    Case(
+        "measure-text-language",
+        replace("task/12/measure/2", ipg("text"), Literal("text")),
+        "task/12/measure/2",
+        "ipg:text",
+        "Datatype",
+    ),
+    # departments and organisations
+    Case(
+        "department-no-en-label",
+        drop("org/cnipa/application-promotion", rns.RDFS.label, "en"),
+        "org/cnipa/application-promotion",
+        "rdfs:label",
+        "QualifiedMinCount",
+    ),
+    Case(
+        "department-no-parent",
+        drop("org/cnipa/protection", URIRef(ORG + "unitOf")),
+        "org/cnipa/protection",
+        "org:unitOf",
+        "MinCount",
+    ),
+    Case("department-not-unit", add_department("org/cnipa/new-office"), "org/cnipa/new-office", "rdf:type", "HasValue"),
+    Case(
+        "organisation-no-en-label",
+        drop("org/cnipa", rns.RDFS.label, "en"),
+        "org/cnipa",
+        "rdfs:label",
+        "QualifiedMinCount",
+    ),
+    # region scopes, referenced entities, completion times, deadlines, source text
+    Case(
+        "scope-no-definition",
+        drop("scope/relevant-regions", rns.SKOS.definition),
+        "scope/relevant-regions",
+        "skos:definition",
+        "MinCount",
+    ),
+    Case(
+        "reference-no-en-label", drop("ref/rcep", rns.RDFS.label, "en"), "ref/rcep", "rdfs:label", "QualifiedMinCount"
+    ),
+    Case(
+        "completion-not-concept",
+        drop_type("completion-time/by-year-end", rns.SKOS.Concept),
+        "completion-time/by-year-end",
+        "rdf:type",
+        "HasValue",
+    ),
+    Case(
+        "completion-no-scheme",
+        drop("completion-time/progress-within-year", rns.SKOS.inScheme),
+        "completion-time/progress-within-year",
+        "skos:inScheme",
+        "MinCount",
+    ),
+    Case(
+        "instant-date-datatype",
+        replace("date/2021-12-31", rns.TIME.inXSDDate, Literal("2021-12-31")),
+        "date/2021-12-31",
+        "time:inXSDDate",
+        "Datatype",
+    ),
+    Case(
+        "source-sha256-pattern", replace("source", ipg("sha256"), Literal("01C8D2")), "source", "ipg:sha256", "Pattern"
+    ),
+    Case("source-not-entity", drop_type("source", rns.PROV.Entity), "source", "rdf:type", "HasValue"),
+    Case("source-no-identifier", drop("source", rns.DCTERMS.identifier), "source", "dcterms:identifier", "MinCount"),
+]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return shapes_graph()
+
+
+@pytest.fixture(scope="module")
+def real_report(graph, shapes) -> Report:
+    return validate(graph, shapes)
+
+
+@pytest.fixture(scope="module")
+def broken_report(graph, shapes) -> Report:
+    """All CASES applied to one copy of the graph (each on its own node), validated once."""
+    g = copy(graph)
+    for case in CASES:
+        case.mutate(g)
+    return validate(g, shapes)
+
+
+def test_the_real_graph_conforms(real_report):
+    assert real_report.conforms, real_report.text()
+    assert real_report.violations == ()
+
+
+def test_the_committed_graph_conforms(shapes):
+    report = validate(load_graph(paths.BUNDLED_GRAPH), shapes)
+    assert report.conforms, report.text()
+
+
+def test_case_nodes_exist(graph):
+    """Every case is about a node of the real graph, so no case passes by pointing nowhere."""
+    for case in CASES:
+        if case.id != "department-not-unit":  # the one case that adds its node
+            assert (node(case.focus), None, None) in graph, case.id
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_broken_graph_fails_for_the_right_reason(broken_report, case):
+    assert not broken_report.conforms
+    assert found(broken_report, node(case.focus), case.path, case.check), explain(broken_report)
+
+
+def test_broken_graph_reports_only_broken_nodes(broken_report):
+    expected = {str(node(c.focus)) for c in CASES} | {str(node(o)) for c in CASES for o in c.others}
+    unexpected = {v.focus for v in broken_report.violations} - expected
+    assert not unexpected, f"{sorted(unexpected)}\n{explain(broken_report)}"
+
+
+# --- defects spanning several nodes ----------------------------------------------
+# Defects that do not disturb each other share one validation; the three that move
+# sections or source lines around are validated on their own.
+
+ADDITIONS = sorted(p.name for p in FIXTURES.glob("*.ttl") if p.name != "not-turtle.ttl")
+
+
+def broken(graph: Graph, shapes: Graph, *mutations: Callable[[Graph], None], additions=()) -> Report:
+    g = copy(graph)
+    for mutate in mutations:
+        mutate(g)
+    for name in additions:
+        g.parse(FIXTURES / name, format="turtle")
+    report = validate(g, shapes)
+    assert not report.conforms
+    return report
+
+
+@pytest.fixture(scope="module")
+def numbering_report(graph, shapes) -> Report:
+    return broken(
+        graph,
+        shapes,
+        replace("task/4", ipg("number"), Literal(5)),  # duplicate task number, no task 4
+        replace("section/3", rns.SKOS.notation, Literal("二")),  # duplicate numeral
+        replace("task/10/measure/3", ipg("number"), Literal(2)),  # duplicate measure number
+        replace("task/11/measure/2", ipg("number"), Literal(4)),  # gap in task 11
+        replace("task/22", ipg("number"), Literal(23)),  # gap after task 21
+        replace("section/8", ipg("number"), Literal(10)),  # gap after section 7
+        replace("task/7", ipg("section"), node("section/2")),  # task 7 is printed under section 3
+        replace("", ipg("year"), Literal("2022", datatype=rns.XSD.gYear)),  # deadlines are 2021-12-31
+        drop_type("scope/qualified-regions", ipg("Addressee")),
+    )
+
+
+@pytest.fixture(scope="module")
+def additions_report(graph, shapes) -> Report:
+    return broken(graph, shapes, additions=ADDITIONS)
+
+
+def test_every_addition_fixture_is_used():
+    assert ADDITIONS == [
+        "bare-addressee.ttl",
+        "empty-section.ttl",
+        "foreign-source.ttl",
+        "name-clash.ttl",
+        "uncurated-reference.ttl",
+        "unlisted-body.ttl",
+    ]
+
+
+def test_duplicate_task_number(numbering_report):
+    for task in ("task/4", "task/5"):
+        assert found(numbering_report, node(task), "", "unique task number"), explain(numbering_report)
+    assert found(numbering_report, node("task/5"), "", "task numbers without gaps"), explain(numbering_report)
+
+
+def test_duplicate_section_numeral(numbering_report):
+    assert found(numbering_report, node("section/3"), "", "unique section numeral"), explain(numbering_report)
+
+
+def test_duplicate_measure_number(numbering_report):
+    for measure in ("task/10/measure/2", "task/10/measure/3"):
+        assert found(numbering_report, node(measure), "", "unique measure number"), explain(numbering_report)
+
+
+def test_number_gaps(numbering_report):
+    assert found(numbering_report, node("task/11/measure/2"), "", "measure numbers without gaps")
+    assert found(numbering_report, node("task/22"), "", "task numbers without gaps")
+    assert found(numbering_report, node("section/8"), "", "section numbers without gaps")
+
+
+def test_task_in_the_wrong_section(numbering_report):
+    assert found(numbering_report, node("task/7"), "", "nearest preceding section"), explain(numbering_report)
+
+
+def test_deadline_outside_the_year(numbering_report):
+    assert found(numbering_report, node("task/1"), "", "deadline in the list's year"), explain(numbering_report)
+
+
+def test_region_scope_not_typed_addressee(numbering_report):
+    assert found(numbering_report, node("scope/qualified-regions"), "rdf:type", "HasValue")
+
+
+def test_duplicate_section_number(graph, shapes):
+    report = broken(graph, shapes, replace("section/3", ipg("number"), Literal(2)))
+    for section in ("section/2", "section/3"):
+        assert found(report, node(section), "", "unique section number"), explain(report)
+
+
+def test_tasks_out_of_source_order(graph, shapes):
+    line3, line4 = (graph.value(node(t), ipg("sourceLine")) for t in ("task/3", "task/4"))
+    report = broken(
+        graph, shapes, replace("task/3", ipg("sourceLine"), line4), replace("task/4", ipg("sourceLine"), line3)
+    )
+    assert found(report, node("task/3"), "", "tasks in source order"), explain(report)
+    # task 3's measures now sit before their task's line
+    assert found(report, node("task/3/measure/1"), "", "measure not before its task"), explain(report)
+
+
+def test_sections_out_of_source_order(graph, shapes):
+    line1, line2 = (graph.value(node(s), ipg("sourceLine")) for s in ("section/1", "section/2"))
+    report = broken(
+        graph, shapes, replace("section/1", ipg("sourceLine"), line2), replace("section/2", ipg("sourceLine"), line1)
+    )
+    assert found(report, node("section/1"), "", "sections in source order"), explain(report)
+
+
+def test_empty_section(additions_report):
+    assert found(additions_report, node("section/9"), "^ipg:section", "MinCount"), explain(additions_report)
+
+
+def test_unlisted_responsible_body_needs_an_english_label(additions_report):
+    body = URIRef(ID + "org/新设司")
+    assert found(additions_report, body, "rdfs:label", "QualifiedMinCount"), explain(additions_report)
+    assert [v.check for v in additions_report.violations if v.focus == str(body)] == ["QualifiedMinCount"]
+
+
+def test_uncurated_reference_needs_an_english_label(additions_report):
+    reference = URIRef(ID + "ref/某某管理办法")
+    assert found(additions_report, reference, "rdfs:label", "QualifiedMinCount"), explain(additions_report)
+
+
+def test_addressee_must_be_a_scope_or_an_organisation(additions_report):
+    assert found(additions_report, node("scope/someone"), "", "Or"), explain(additions_report)
+
+
+def test_a_chinese_name_names_one_entity(additions_report):
+    for entity in ("ref/rcep", "org/cnipa/protection"):
+        assert found(additions_report, node(entity), "", "unique Chinese name"), explain(additions_report)
+
+
+def test_parts_come_from_the_source_of_their_whole(additions_report):
+    report = additions_report
+    assert found(report, node("task/18"), "prov:wasDerivedFrom", "MaxCount"), explain(report)
+    assert found(report, node("task/18"), "", "same source as its whole"), explain(report)
+    assert found(report, URIRef(ID + "other/source"), "^prov:wasDerivedFrom", "QualifiedMinCount"), explain(report)
+
+
+# --- the shapes themselves ------------------------------------------------------------
+
+
+def constraint_nodes(shapes: Graph):
+    """Node shapes, property shapes (named or inline) and SPARQL constraints."""
+    nodes = set(shapes.subjects(rns.RDF.type, rns.SH.NodeShape)) | set(
+        shapes.subjects(rns.RDF.type, rns.SH.PropertyShape)
+    )
+    nodes |= set(shapes.objects(None, rns.SH.property)) | set(shapes.objects(None, rns.SH.sparql))
+    return nodes
+
+
+NODE_LEVEL = (rns.SH["or"], rns.SH["class"], rns.SH.datatype, rns.SH.nodeKind, rns.SH["in"], rns.SH.hasValue)
+
+
+def test_every_shape_is_documented(shapes):
+    """Names and descriptions everywhere; a message wherever a constraint can fail on its own.
+
+    A node shape whose constraints all sit in property shapes or SPARQL constraints has no
+    sh:message of its own: pySHACL would add it to every result of those constraints.
+    """
+    for shape in constraint_nodes(shapes):
+        name = shapes.value(shape, rns.SH.name) or shapes.value(shape, rns.RDFS.label)
+        assert name is not None, f"{shape} has no sh:name"
+        assert shapes.value(shape, rns.SH.description) is not None, f"{name}: no sh:description"
+        is_node_shape = (shape, rns.RDF.type, rns.SH.NodeShape) in shapes
+        fails_itself = not is_node_shape or any((shape, p, None) in shapes for p in NODE_LEVEL)
+        messages = [m for m in shapes.objects(shape, rns.SH.message) if m.language == "en"]
+        assert bool(messages) == fails_itself, f"{name}: sh:message@en {'missing' if fails_itself else 'not wanted'}"
+
+
+def subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
+    return set(ontology.transitive_subjects(rns.RDFS.subClassOf, cls))
+
+
+def test_targets_cover_every_policy_class(shapes):
+    """No reasoner runs, so each subclass must be targeted (or typed with its superclass by the builder)."""
+    ontology = Graph().parse(paths.ONTOLOGY)
+    task_lists = subclasses(ontology, ipg("TaskList"))  # the builder types these ipg:TaskList too
+    policy = subclasses(ontology, ipg("PolicyDocument")) - task_lists
+    targets = set(shapes.objects(URIRef(SHAPES + "ReferencedEntityShape"), rns.SH.targetClass))
+    assert policy | {ipg("Programme")} <= targets
+    reference_target = URIRef(SHAPES + "ReferenceTarget")
+    allowed = {
+        shapes.value(member, rns.SH["class"])
+        for alternatives in shapes.objects(reference_target, rns.SH["or"])
+        for member in shapes.items(alternatives)
+    }
+    assert policy | {ipg("TaskList"), ipg("Programme"), URIRef(ORG + "FormalOrganization")} <= allowed
+
+
+def test_builder_types_task_list_subclasses_as_task_lists(graph):
+    ontology = Graph().parse(paths.ONTOLOGY)
+    for cls in subclasses(ontology, ipg("TaskList")):
+        for instance in graph.subjects(rns.RDF.type, cls):
+            assert (instance, rns.RDF.type, ipg("TaskList")) in graph
+
+
+# --- the report and the command line --------------------------------------------------
+
+
+def task_line(source_lines: list[str], number: int) -> tuple[int, str]:
+    """The 1-based line of task N in the source text, and its title (read from the text itself)."""
+    for index, text in enumerate(source_lines, start=1):
+        match = re.match(rf"{number}\.\s*([^\t]+)\t", text)
+        if match:
+            return index, match.group(1).strip().rstrip("。")
+    raise AssertionError(f"task {number} not in the source")
+
+
+@pytest.fixture(scope="module")
+def task7_broken(graph, tmp_path_factory) -> Path:
+    g = copy(graph)
+    drop("task/7", ipg("completionTime"))(g)
+    path = tmp_path_factory.mktemp("validate") / "broken.ttl"
+    g.serialize(path, format="turtle")
+    return path
+
+
+def test_report_text_names_label_line_check_and_value(graph, shapes, source_lines):
+    line, title = task_line(source_lines, 7)
+    g = copy(graph)
+    add("task/7", rns.RDFS.label, Literal("tâche", lang="fr"))(g)
+    text = validate(g, shapes).text()
+    assert text.startswith("The graph does not conform: 1 result(s) on 1 node(s).")
+    assert f"{title} — source line {line} — cnipa-tasklist-2021/task/7" in text
+    assert "- rdfs:label [LanguageIn] " in text
+    assert 'found "tâche"@fr' in text
+
+
+def test_report_is_grouped_by_node_in_source_order(graph, shapes):
+    g = copy(graph)
+    for task in ("task/9", "task/2"):
+        drop(task, ipg("deadline"))(g)
+        drop(task, ipg("completionTime"))(g)
+    report = validate(g, shapes)
+    groups = [(focus, [v.path for v in group]) for focus, group in report.by_node()]
+    assert groups == [
+        (str(node("task/2")), ["ipg:completionTime", "ipg:deadline"]),
+        (str(node("task/9")), ["ipg:completionTime", "ipg:deadline"]),
+    ]
+
+
+def test_cli_conforming_graph_exits_0(capsys):
+    assert main(["validate", str(paths.BUNDLED_GRAPH)]) == 0
+    assert capsys.readouterr().out == "The graph conforms to the shapes.\n"
+
+
+def test_cli_broken_graph_exits_1_naming_the_task(task7_broken, source_lines, capsys):
+    line, title = task_line(source_lines, 7)
+    assert line == 21
+    assert main(["validate", str(task7_broken)]) == 1
+    out = capsys.readouterr().out
+    assert title in out
+    assert f"source line {line}" in out
+    assert "ipg:completionTime [MinCount] must have exactly one ipg:completionTime" in out
+
+
+def test_cli_file_that_is_not_turtle_exits_2(capsys):
+    bad = FIXTURES / "not-turtle.ttl"
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "not valid turtle" in err
+
+
+def test_cli_missing_file_exits_2(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nothing.ttl")]) == 2
+    assert "no such graph file" in capsys.readouterr().err
+
+
+def test_cli_shapes_folder_without_shapes_exits_2(tmp_path, capsys):
+    assert main(["validate", str(paths.BUNDLED_GRAPH), "--shapes", str(tmp_path)]) == 2
+    assert "no shapes found" in capsys.readouterr().err
+
+
+# --- the ontology declares every term the graph uses ----------------------------------
+
+BUILT_IN = (str(rns.RDF), str(rns.RDFS), str(rns.OWL))  # the languages the ontology itself is written in
+
+
+def used_terms(graph: Graph) -> set[URIRef]:
+    return set(graph.predicates()) | {c for c in graph.objects(None, rns.RDF.type) if isinstance(c, URIRef)}
+
+
+def test_every_term_used_is_declared_in_the_ontology():
+    graph = load_graph(paths.BUNDLED_GRAPH)
+    ontology = Graph().parse(paths.ONTOLOGY)
+    declared = set(ontology.subjects(rns.RDF.type, None))
+    missing = sorted(t for t in used_terms(graph) - declared if not str(t).startswith(BUILT_IN))
+    assert not missing, f"not declared in ontology/ipgraph.ttl: {missing}"
+    for term in used_terms(graph) & declared:
+        labels = {label.language for label in ontology.objects(term, rns.RDFS.label)}
+        assert {"en", "zh"} <= labels, f"{term}: needs rdfs:label @en and @zh"
+        if str(term).startswith(IPG):
+            definitions = {d.language for d in ontology.objects(term, rns.SKOS.definition)}
+            assert {"en", "zh"} <= definitions, f"{term}: needs skos:definition @en and @zh"
