@@ -11,10 +11,19 @@ subjects-of, objects-of), predicate and inverse paths, value-type, cardinality,
 string, range, logical (or/and/not/node), qualified-cardinality, ``hasValue``, ``in``,
 ``uniqueLang`` and SPARQL-based constraints — and raises :class:`Unsupported` for
 anything else, so that callers fall back to pySHACL rather than give a wrong answer.
-One difference is inherent to the store: Oxigraph keeps xsd:integer-derived literals
-(xsd:positiveInteger, xsd:int, …) as xsd:integer, so ``sh:datatype xsd:positiveInteger``
-is checked as "an integer in the range of xsd:positiveInteger"; a literal mistyped as a
-plain xsd:integer with an in-range value passes here and fails in pySHACL.
+Oxigraph keeps xsd:integer-derived literals (xsd:positiveInteger, xsd:int, …) as
+xsd:integer, so the store alone cannot tell ``"5"^^xsd:positiveInteger`` from
+``"5"^^xsd:integer``. Datatype constraints on these types are therefore checked on the
+original triples (the rdflib graph the store was loaded from, passed as ``data``): the
+store finds the candidate values, the original graph says which datatype each was
+written with, and reported values are shown with that datatype. Two cases raise
+:class:`Unsupported` (callers then use pySHACL): no ``data`` when the shapes need it, and
+data that writes one property's integers with more than one of these datatypes (then
+the store would find equal values where pySHACL, comparing terms, does not).
+
+Messages follow pySHACL's rules: a result carries the shape's ``sh:message`` values and,
+for a SPARQL-based constraint, the constraint's own ones (filled from the solution, which
+drops their language tag); the report shows the English one, else the last untagged one.
 
 Tests check that both engines report the same violations on the real graph, on
 fixtures and on mutated graphs.
@@ -82,19 +91,35 @@ class Check:
     shape: str
     component: str
     path: str
-    messages: tuple[Literal, ...]
+    own: tuple[Literal, ...]  # the shape's sh:message values
+    extra: tuple[Literal, ...]  # a SPARQL constraint's own sh:message values
     severity: str
     name: str  # short name: the component's ("MinCount") or a SPARQL constraint's sh:name
+    # an integer-derived datatype the rows' values must have in the original triples, and their predicate
+    original_datatype: str | None = None
+    predicate: str | None = None
 
 
 def component(name: str) -> str:
     return f"{SH}{name}ConstraintComponent"
 
 
+def derived_integer(datatype) -> bool:
+    """An xsd:integer-derived datatype, which the store keeps as xsd:integer."""
+    return str(datatype).removeprefix(XSD) in INTEGER_RANGES and str(datatype).startswith(XSD)
+
+
+def integer_family(datatype) -> bool:
+    """xsd:integer or a type derived from it: the store cannot tell these apart."""
+    return str(datatype) == f"{XSD}integer" or derived_integer(datatype)
+
+
 def term(node) -> str:
     """An rdflib term as SPARQL syntax."""
     if isinstance(node, BNode):
         raise Unsupported("blank nodes as constraint values")
+    if isinstance(node, Literal) and derived_integer(node.datatype):
+        raise Unsupported(f"a constant of type {shorten(str(node.datatype))}, which the store keeps as xsd:integer")
     return node.n3()
 
 
@@ -121,12 +146,8 @@ class Compiler:
     def _var(self) -> str:
         return f"?_v{next(self.fresh)}"
 
-    def _messages(self, *nodes) -> tuple[Literal, ...]:
-        for node in nodes:
-            found = tuple(sorted(m for m in self.g.objects(node, SH.message) if isinstance(m, Literal)))
-            if found:
-                return found
-        return ()
+    def _messages(self, node) -> tuple[Literal, ...]:
+        return tuple(sorted(m for m in self.g.objects(node, SH.message) if isinstance(m, Literal)))
 
     def _severity(self, shape) -> str:
         return str(self.g.value(shape, SH.severity) or SH.Violation).removeprefix(str(SH))
@@ -168,13 +189,8 @@ class Compiler:
         if param == SH.datatype:
             if str(value) == LANG_STRING:
                 return f'(isLiteral({v}) && lang({v}) != "")'
-            bounds = INTEGER_RANGES.get(str(value).removeprefix(XSD)) if str(value).startswith(XSD) else None
-            if bounds is not None:
-                low, high = bounds
-                tests = [f"datatype({v}) = <{XSD}integer>"]
-                tests += [f"{v} >= {low}"] if low is not None else []
-                tests += [f"{v} <= {high}"] if high is not None else []
-                return f"(isLiteral({v}) && {' && '.join(tests)})"
+            if integer_family(value):
+                raise Unsupported(f"sh:datatype {shorten(str(value))} in a node or nested shape {shape}")
             return f"(isLiteral({v}) && datatype({v}) = {term(value)})"
         if param == SH.nodeKind:
             return NODE_KINDS[value].format(v=v)
@@ -189,7 +205,8 @@ class Compiler:
             extra = f", {term(Literal(str(flags)))}" if flags else ""
             return f"(!isBlank({v}) && REGEX(STR({v}), {term(Literal(str(value)))}{extra}))"
         if param in RANGES:
-            return f"({v} {RANGES[param]} {term(value)})"
+            # values that cannot be compared (a string against a number) fail, as in pySHACL
+            return f"COALESCE({v} {RANGES[param]} {term(value)}, false)"
         if param == SH["in"]:
             return "(" + (" || ".join(f"sameTerm({v}, {term(m)})" for m in self._list(value)) or "false") + ")"
         if param == SH.hasValue:
@@ -236,11 +253,21 @@ class Compiler:
     def _deactivated(self, shape) -> bool:
         return str(self.g.value(shape, SH.deactivated) or "").lower() == "true"
 
-    def _check(self, query: str, shape, name: str, path: str, *message_nodes) -> Check:
+    def _check(self, query: str, shape, name: str, path: str, constraint=None, **original) -> Check:
         shape_id = str(shape) if isinstance(shape, URIRef) else ""
-        messages = self._messages(*message_nodes, shape)
-        short = next((str(self.g.value(n, SH.name)) for n in message_nodes if self.g.value(n, SH.name)), name)
-        return Check(self.prologue + query, shape_id, component(name), path, messages, self._severity(shape), short)
+        extra = self._messages(constraint) if constraint is not None else ()
+        short = str(self.g.value(constraint, SH.name) or name) if constraint is not None else name
+        return Check(
+            self.prologue + query,
+            shape_id,
+            component(name),
+            path,
+            self._messages(shape),
+            extra,
+            self._severity(shape),
+            short,
+            **original,
+        )
 
     def node_checks(self, shape, focus: str) -> list[Check]:
         self._check_known(shape)
@@ -251,7 +278,7 @@ class Compiler:
                     raise Unsupported(f"{shorten(str(param))} on node shape {shape}")
                 continue
             cond = self.condition(param, value, "?this", shape)
-            query = f"SELECT ?this (?this AS ?value) WHERE {{ {focus} FILTER (!({cond})) }}"
+            query = f"SELECT ?this (?this AS ?value) WHERE {{ {focus} FILTER (!COALESCE({cond}, false)) }}"
             out.append(self._check(query, shape, _component_name(param), ""))
         for prop in self.g.objects(shape, SH.property):
             if not self._deactivated(prop):
@@ -269,14 +296,28 @@ class Compiler:
                 continue
             if param == SH.hasValue:
                 query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value)} }} }}"
+            elif param == SH.datatype and integer_family(value):
+                out.append(self.original_datatype_check(shape, focus, path, shown, value))
+                continue
             else:
                 cond = self.condition(param, value, "?value", shape)
-                query = f"SELECT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER (!({cond})) }}"
+                query = (
+                    f"SELECT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER (!COALESCE({cond}, false)) }}"
+                )
             out.append(self._check(query, shape, _component_name(param), shown))
         out += self.cardinality_checks(shape, focus, path, shown)
         for constraint in self.g.objects(shape, SH.sparql):
             out.append(self.sparql_check(shape, constraint, focus, (path, shown)))
         return out
+
+    def original_datatype_check(self, shape, focus: str, path: str, shown: str, datatype) -> Check:
+        """sh:datatype with an integer-derived type: the store lists the candidates (every value
+        that is not a literal of another type); the original triples decide (see ``run_checks``)."""
+        predicate = self.g.value(shape, SH.path)
+        if not isinstance(predicate, URIRef):
+            raise Unsupported(f"sh:datatype {shorten(str(datatype))} on a path other than a predicate")
+        query = f"SELECT ?this ?value WHERE {{ {focus} ?this {path} ?value }}"
+        return self._check(query, shape, "Datatype", shown, original_datatype=str(datatype), predicate=str(predicate))
 
     def _count(self, focus: str, path: str, test: str, cond: str = "true") -> str:
         return (
@@ -325,7 +366,7 @@ class Compiler:
         text = re.sub(r"\$this\b", "?this", text)
         query = f"SELECT * WHERE {{ {focus} {{ {text} }} }}"
         shown = path[1] if path else ""
-        return self._check(query, shape, "SPARQL", shown, constraint)
+        return self._check(query, shape, "SPARQL", shown, constraint=constraint)
 
 
 def _component_name(param) -> str:
@@ -340,10 +381,23 @@ def compile_shapes(shapes: Graph) -> list[Check]:
 
 # -- running --------------------------------------------------------------------------------------
 
+INTEGER = f"{XSD}integer"
+INTEGER_TYPES = {INTEGER} | {f"{XSD}{name}" for name in INTEGER_RANGES}
+
 
 def _text(node) -> str:
     """A term as the message templates and reports show it: IRIs and lexical forms, bare."""
     return node.value if isinstance(node, (ox.NamedNode, ox.Literal, ox.BlankNode)) else str(node)
+
+
+def _shown(text: str, datatype: str, language: str | None = None) -> str:
+    """A literal as pySHACL reports show it: Turtle notation, truncated."""
+    text = text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
+    if language:
+        return f'"{text}"@{language}'
+    if datatype == f"{XSD}string":
+        return f'"{text}"'
+    return f'"{text}"^^{shorten(datatype)}'
 
 
 def _value(node) -> str:
@@ -352,20 +406,91 @@ def _value(node) -> str:
         return shorten(node.value)
     if not isinstance(node, ox.Literal):
         return _text(node)
-    text = node.value if len(node.value) <= VALUE_LIMIT else node.value[:VALUE_LIMIT] + "…"
-    if node.language:
-        return f'"{text}"@{node.language}'
-    if node.datatype.value == f"{XSD}string":
-        return f'"{text}"'
-    return f'"{text}"^^{shorten(node.datatype.value)}'
+    return _shown(node.value, node.datatype.value, node.language)
+
+
+def _same_integer(original: Literal, value: ox.Literal) -> bool:
+    if str(original.datatype) not in INTEGER_TYPES:
+        return False
+    try:
+        return str(original) == value.value or int(str(original)) == int(value.value)
+    except ValueError:
+        return False
+
+
+class Originals:
+    """The triples a store was loaded from (an rdflib graph), for what the store does not keep:
+    the integer datatype each literal was written with."""
+
+    def __init__(self, data: Graph, store: ox.Store):
+        self.data = data
+        self.types = self._integer_types(store)
+
+    def _integer_types(self, store: ox.Store) -> dict[str, str]:
+        """predicate → the one integer datatype its values are written with (the store lists the
+        predicates with integer values; the original triples say with which datatypes)."""
+        query = f"SELECT DISTINCT ?p WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && datatype(?o) = <{INTEGER}>) }}"
+        types = {}
+        for row in store.query(query):
+            predicate = row["p"].value
+            written = {str(o.datatype) for o in self.data.objects(None, URIRef(predicate)) if isinstance(o, Literal)}
+            written &= INTEGER_TYPES
+            if len(written) > 1:
+                shown = ", ".join(sorted(shorten(t) for t in written))
+                raise Unsupported(
+                    f"{shorten(predicate)} has integers written as {shown}: the store cannot tell them apart"
+                )
+            types[predicate] = written.pop() if written else INTEGER
+        return types
+
+    def written(self, focus, value: ox.Literal, predicate: str) -> list[Literal]:
+        """The original literals of ``focus``'s ``predicate`` equal to the store's integer ``value``."""
+        if not isinstance(focus, ox.NamedNode):
+            raise Unsupported("integer datatypes on blank nodes")
+        objects = self.data.objects(URIRef(focus.value), URIRef(predicate))
+        return [o for o in objects if isinstance(o, Literal) and _same_integer(o, value)]
+
+    def datatype(self, focus, value: ox.Literal) -> str:
+        """The datatype ``value`` was written with: the one of the focus node's properties that holds it."""
+        if not isinstance(focus, ox.NamedNode):
+            raise Unsupported("integer datatypes on blank nodes")
+        subject = URIRef(focus.value)
+        near = {
+            self.types[str(p)]
+            for p, o in self.data.predicate_objects(subject)
+            if str(p) in self.types and isinstance(o, Literal) and _same_integer(o, value)
+        }
+        if not near:
+            near = set(self.types.values())
+        if len(near) != 1:
+            raise Unsupported(f"cannot tell which integer datatype {value} of {focus.value} was written with")
+        return near.pop()
+
+    def shown(self, focus, value) -> str:
+        if isinstance(value, ox.Literal) and value.datatype.value == INTEGER:
+            return _shown(value.value, self.datatype(focus, value))
+        return _value(value)
+
+
+def _pick(candidates: list[tuple[str, str | None]]) -> str:
+    """The message a report shows: English, else the last untagged one, else the first (as ipgraph.validate)."""
+    by_language = {}
+    for text, language in candidates:
+        by_language[language] = text
+    return by_language.get("en") or by_language.get(None) or next(iter(by_language.values()), "")
+
+
+def _fill(template: str, row: dict) -> str:
+    return re.sub(r"\{[?$](\w+)\}", lambda m: _text(row[m[1]]) if row.get(m[1]) is not None else m[0], template)
 
 
 def _message(check: Check, row: dict) -> str:
-    """The English message (else the first), with {?var} / {$var} filled from the row."""
-    if not check.messages:
-        return ""
-    chosen = next((m for m in check.messages if m.language == "en"), check.messages[0])
-    return re.sub(r"\{[?$](\w+)\}", lambda m: _text(row[m[1]]) if row.get(m[1]) is not None else m[0], str(chosen))
+    """pySHACL's messages for a result: a SPARQL constraint's own ones, then the shape's; filled
+    from the solution (which drops their language tag) for SPARQL constraints only."""
+    if check.component != component("SPARQL"):
+        return _pick([(str(m), m.language) for m in check.own])
+    extra = [m for m in sorted(check.extra, key=str) if m not in check.own]
+    return _pick([(_fill(str(m), row), None) for m in extra + list(check.own)])
 
 
 def _describe(store: ox.Store, nodes: set) -> dict:
@@ -389,35 +514,65 @@ def _describe(store: ox.Store, nodes: set) -> dict:
     return {s: (e.get("zh") or e.get("en") or e.get("") or "", e["line"]) for s, e in labels.items()}
 
 
-def run_checks(store: ox.Store, checks: list[Check]) -> Report:
-    found = []
-    for check in checks:
-        solutions = store.query(check.query)
-        names = [variable.value for variable in solutions.variables]
-        found += [(check, {name: solution[name] for name in names}) for solution in solutions]
-    described = _describe(store, {row["this"] for _, row in found})
-    violations = []
-    for check, row in found:
-        focus, value = row["this"], row.get("value")
+def _original_datatype_rows(check: Check, rows: list[dict], originals: Originals) -> list[tuple[dict, str]]:
+    """(row, value shown) for the values that are not written with ``check.original_datatype``."""
+    out = []
+    for row in rows:
+        value = row["value"]
+        if not isinstance(value, ox.Literal) or value.datatype.value != INTEGER:
+            out.append((row, _value(value)))
+            continue
+        written = originals.written(row["this"], value, check.predicate)
+        if not written:
+            raise Unsupported(f"{row['this']} {value} is in the store but not in the original triples")
+        wrong = [o for o in written if str(o.datatype) != check.original_datatype or o.ill_typed]
+        out += [(row, _shown(str(o), str(o.datatype))) for o in wrong]
+    return out
+
+
+def _solutions(store: ox.Store, check: Check, originals: Originals | None) -> list[tuple[dict, str | None]]:
+    """The rows of one check that are violations, with the value as the report shows it."""
+    solutions = store.query(check.query)
+    names = [variable.value for variable in solutions.variables]
+    rows = [{name: solution[name] for name in names} for solution in solutions]
+    if check.original_datatype is not None:
+        if originals is None:
+            raise Unsupported(f"sh:datatype {shorten(check.original_datatype)} needs the original triples")
+        return _original_datatype_rows(check, rows, originals)
+    shown = originals.shown if originals is not None else (lambda _, value: _value(value))
+    return [(row, shown(row["this"], row["value"]) if row.get("value") is not None else None) for row in rows]
+
+
+def run_checks(store: ox.Store, checks: list[Check], data: Graph | None = None) -> Report:
+    """Run compiled checks; ``data`` is the graph the store was loaded from (see the module docstring)."""
+    originals = Originals(data, store) if data is not None else None
+    found = [(check, row, value) for check in checks for row, value in _solutions(store, check, originals)]
+    described = _describe(store, {row["this"] for _, row, _ in found})
+    violations = {}
+    for check, row, value in found:
+        focus = row["this"]
         label, line = described.get(focus, ("", None))
         path = row.get("path")
-        violations.append(
-            _violation(
-                focus=_text(focus),
-                label=label,
-                line=line,
-                path=shorten(path.value) if isinstance(path, ox.NamedNode) else check.path,
-                constraint=check.component,
-                check=check.name,
-                shape=check.shape,
-                message=_message(check, row),
-                value=_value(value) if value is not None else None,
-                severity=check.severity,
-            )
+        violation = _violation(
+            focus=_text(focus),
+            label=label,
+            line=line,
+            path=shorten(path.value) if isinstance(path, ox.NamedNode) else check.path,
+            constraint=check.component,
+            check=check.name,
+            shape=check.shape,
+            message=_message(check, row),
+            value=value,
+            severity=check.severity,
         )
-    violations.sort(key=lambda v: (v.line is None, v.line or 0, v.focus, v.path, v.check, v.value or "", v.message))
-    conforms = not any(v.severity == "Violation" for v in violations)
-    return Report(conforms, tuple(violations))
+        violations[violation] = None  # one result per distinct violation, as ipgraph.validate reports
+    ordered = sorted(violations, key=_order)
+    conforms = not any(v.severity == "Violation" for v in ordered)
+    return Report(conforms, tuple(ordered))
+
+
+def _order(v: Violation) -> tuple:
+    return (v.line is None, v.line or 0, v.focus, v.path, v.check, v.value or "", v.message)
 
 
 def _violation(**values) -> Violation:
@@ -425,9 +580,21 @@ def _violation(**values) -> Violation:
     return Violation(**{f.name: values.get(f.name) for f in fields(Violation)})
 
 
-def validate_store(store, shapes: Graph | None = None) -> Report:
-    """Validate an :class:`~ipgraph.store.EmbeddedStore` (or a pyoxigraph Store) against the shapes."""
+def validate_store(store, shapes: Graph | None = None, data: Graph | None = None) -> Report:
+    """Validate an :class:`~ipgraph.store.EmbeddedStore` (or a pyoxigraph Store) against the shapes.
+
+    ``data``: the rdflib graph the store was loaded from, needed when the shapes constrain a
+    literal to an integer-derived datatype (the store keeps only xsd:integer). Raises
+    :class:`Unsupported` when the shapes need pySHACL.
+    """
     from .validate import shapes_graph
 
     checks = compile_shapes(shapes if shapes is not None else shapes_graph())
-    return run_checks(getattr(store, "store", store), checks)
+    return run_checks(getattr(store, "store", store), checks, data)
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
+    """Validate an rdflib graph with this engine (loaded into a temporary embedded store)."""
+    from .store import EmbeddedStore
+
+    return validate_store(EmbeddedStore.from_rdflib(data), shapes, data)
