@@ -15,7 +15,6 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.util import guess_format
 
 from . import paths
@@ -110,6 +109,8 @@ def load_graph(path: str | Path) -> Graph:
 
 @lru_cache(maxsize=256)
 def _prepared(text: str):
+    from rdflib.plugins.sparql import prepareQuery  # 0.3 s to import: only pySHACL needs it
+
     return prepareQuery(text)
 
 
@@ -126,11 +127,34 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def validate(data: Graph, shapes: Graph | None = None) -> Report:
-    """Validate an rdflib graph; returns the results in a stable order (by source line, node, path)."""
+ENGINES = ("auto", "fast", "pyshacl")
+
+
+def validate(data: Graph, shapes: Graph | None = None, engine: str = "auto", store=None) -> Report:
+    """Validate an rdflib graph; returns the results in a stable order (by source line, node, path).
+
+    ``engine``: "pyshacl" is the reference; "fast" compiles the shapes to SPARQL on the
+    embedded store (``ipgraph.shacl_fast``; ``store`` may hold ``data`` already) and fails
+    with :class:`~ipgraph.shacl_fast.Unsupported` where it cannot answer exactly as pySHACL
+    would; "auto" uses the fast engine and falls back to pySHACL in that case.
+    """
+    if engine not in ENGINES:
+        raise IpgraphError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    shapes = shapes if shapes is not None else shapes_graph()
+    if engine != "pyshacl":
+        from .shacl_fast import Unsupported, validate_graph, validate_store
+
+        try:
+            return validate_store(store, shapes, data) if store is not None else validate_graph(data, shapes)
+        except Unsupported:
+            if engine == "fast":
+                raise
+    return _validate_pyshacl(data, shapes)
+
+
+def _validate_pyshacl(data: Graph, shapes: Graph) -> Report:
     from pyshacl import validate as shacl_validate
 
-    shapes = shapes if shapes is not None else shapes_graph()
     view = _PreparedQueryGraph(store=data.store, identifier=data.identifier)
     conforms, report, _ = shacl_validate(
         view,

@@ -105,6 +105,13 @@ class Vocabulary:
         return index
 
     @cached_property
+    def _reference_patterns(self) -> list[tuple[str, re.Pattern]]:
+        """The mentionable names, longest first, each with its compiled pattern (compiled once:
+        ``mentions`` runs for every measure of every document)."""
+        names = sorted(self.references, key=lambda n: (-len(n), n))
+        return [(name, re.compile(re.escape(name))) for name in names]
+
+    @cached_property
     def completion_times(self) -> dict[str, URIRef]:
         index = _index(self._union("individuals", "concepts"))
         return {name: iri for name, iri in index.items() if str(iri).startswith(str(ID["completion-time/"]))}
@@ -117,8 +124,10 @@ class Vocabulary:
         """Curated entities named in a text (longest match wins), then uncurated 《titles》."""
         taken = [False] * len(text)
         found: list[Mention] = []
-        for name in sorted(self.references, key=lambda n: (-len(n), n)):
-            for m in re.finditer(re.escape(name), text):
+        for name, pattern in self._reference_patterns:
+            if name not in text:
+                continue
+            for m in pattern.finditer(text):
                 if not any(taken[m.start() : m.end()]):
                     taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                     found.append(Mention(self.references[name], name, m.start(), True))

@@ -192,3 +192,31 @@ def test_unsupported_constructs_raise(shapes, construct):
         extra.add((shape, param, rns.RDF.nil))
     with pytest.raises(Unsupported):
         compile_shapes(extra)
+
+
+def test_validate_engines_give_the_same_report(graph, shapes):
+    g = with_defects(graph)
+    reports = [validate(g, shapes, engine=engine) for engine in ("auto", "fast", "pyshacl")]
+    assert [key(v) for v in reports[0].violations] == [key(v) for v in reports[2].violations]
+    assert [key(v) for v in reports[1].violations] == [key(v) for v in reports[2].violations]
+
+
+def test_auto_falls_back_to_pyshacl_where_the_fast_engine_refuses(graph, shapes):
+    g = copy(graph)
+    replace("task/3", ipg("number"), Literal(3, datatype=rns.XSD.positiveInteger))(g)
+    with pytest.raises(Unsupported):
+        validate(g, shapes, engine="fast")
+    auto, reference = validate(g, shapes, engine="auto"), validate(g, shapes, engine="pyshacl")
+    assert auto == reference
+    assert (str(node("task/3")), "Datatype", '"3"^^xsd:positiveInteger') in {
+        (v.focus, v.check, v.value) for v in auto.violations
+    }
+
+
+def test_cli_engine_option(capsys):
+    from ipgraph import paths
+    from ipgraph.cli import main
+
+    for engine in ("fast", "pyshacl"):
+        assert main(["validate", str(paths.BUNDLED_GRAPH), "--engine", engine]) == 0
+        assert capsys.readouterr().out == "The graph conforms to the shapes.\n"

@@ -17,14 +17,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the Turtle (default: data/ipgraph.ttl)")
     p.add_argument("--layout", help="force a document layout instead of detecting it (e.g. cnipa-tasklist)")
     p.add_argument("--encoding", help="the sources' text encoding (default: detect UTF-8 or GB18030)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it shows only on a terminal)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import paths
-    from ..build import build_sources, write_turtle
+    from ..build import build_graph, source_files, write_turtle
+    from ..parse import parse_file
+    from ..progress import track
 
-    graph = build_sources(args.sources, args.layout, args.encoding)
+    files = source_files(args.sources) if args.sources else paths.bundled_sources()
+    parsed = (parse_file(path, args.layout, args.encoding) for path in files)
+    graph = build_graph(track(parsed, "building", quiet=args.quiet, total=len(files)))
     target = write_turtle(graph, args.output or paths.default_graph_file())
     print(f"wrote {len(graph)} triples to {target}")
     return 0

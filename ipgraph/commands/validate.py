@@ -15,6 +15,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", nargs="?", metavar="FILE", help="graph file to validate (default: data/ipgraph.ttl)")
     p.add_argument("--shapes", metavar="DIR", help="folder of shapes (*.ttl) to use instead of shapes/")
+    p.add_argument(
+        "--engine",
+        choices=("auto", "fast", "pyshacl"),
+        default="auto",
+        help="auto (default): shapes compiled to SPARQL on the embedded store, pySHACL where they need it; "
+        "fast: that engine only; pyshacl: the reference engine",
+    )
     p.set_defaults(func=run)
 
 
@@ -26,6 +33,6 @@ def run(args: argparse.Namespace) -> int:
 
     data = load_graph(graph_file(args.file))
     shapes = shapes_graph(Path(args.shapes)) if args.shapes else shapes_graph()
-    report = validate(data, shapes)
+    report = validate(data, shapes, engine=args.engine)
     print(report.text(), end="")
     return 0 if report.conforms else 1
