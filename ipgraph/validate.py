@@ -192,7 +192,10 @@ def _violation(data: Graph, report: Graph, shapes: Graph, result) -> Violation:
 
 
 def _label(data: Graph, node) -> str:
-    labels = {lit.language: str(lit) for lit in data.objects(node, RDFS.label) if isinstance(lit, Literal)}
+    """The node's zh label (else en, else plain); the first in code-point order if it has several."""
+    labels: dict[str | None, str] = {}
+    for lit in sorted((x for x in data.objects(node, RDFS.label) if isinstance(x, Literal)), key=str):
+        labels.setdefault(lit.language, str(lit))
     return labels.get("zh") or labels.get("en") or labels.get(None) or ""
 
 
