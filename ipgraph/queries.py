@@ -52,7 +52,7 @@ class Param:
                 raise QueryError(f"parameter {self.name}: {value[:80]!r} is not an absolute IRI")
             return ox.NamedNode(value)
         if self.type == "integer":
-            if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            if not re.fullmatch(r"[+-]?[0-9]+", value.strip(), re.ASCII):
                 raise QueryError(f"parameter {self.name}: {value[:80]!r} is not an integer")
             return ox.Literal(value.strip(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
         if "@" in self.type:

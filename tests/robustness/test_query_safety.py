@@ -99,7 +99,7 @@ def test_a_good_iri_value_is_a_node(store):
     assert "国家知识产权局" in labels
 
 
-@pytest.mark.parametrize("value", ["9; DROP ALL", "9.5", "nine", "9 9", "", "0x9"])
+@pytest.mark.parametrize("value", ["9; DROP ALL", "9.5", "nine", "9 9", "", "0x9", "９", "٩"])
 def test_bad_integer_values_are_refused(store, value):
     with pytest.raises(QueryError, match=r"n: .* is not an integer"):
         run_embedded(store, NUMBER, {"n": value})
