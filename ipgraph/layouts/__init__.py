@@ -1,7 +1,8 @@
 """Document layouts: each turns one kind of source text into plain records.
 
-To add a layout, write a module with ``NAME``, ``detect(text) -> bool`` and
-``parse(source) -> records.Document`` and list it in ``LAYOUTS``.
+To add a layout, write a module with ``NAME``, ``EXPECTS`` (what the layout needs to
+recognise a document, for error messages), ``detect(text) -> bool`` and
+``parse(source) -> records.Document``, and list it in ``LAYOUTS``.
 """
 
 from __future__ import annotations
@@ -31,10 +32,5 @@ def parse(source: SourceText, layout: str | None = None) -> Document:
     for candidate in LAYOUTS:
         if candidate.detect(source.text):
             return candidate.parse(source)
-    known = ", ".join(layout.NAME for layout in LAYOUTS)
-    raise SourceError(
-        source.path,
-        f"no known layout recognises this document (known: {known}); "
-        "a CNIPA task list needs the header row 任务清单<TAB>落实举措<TAB>责任部门<TAB>完成时间",
-        1,
-    )
+    needs = "; ".join(f"{layout.NAME} needs {layout.EXPECTS}" for layout in LAYOUTS)
+    raise SourceError(source.path, f"no known layout recognises this document: {needs}", 1)

@@ -26,6 +26,7 @@ from ..source import SourceText
 from .cnipa_tasklist import NUMERALS, numeral_text, numeral_value
 
 NAME = "annual-plan"
+EXPECTS = "a title line ending in 计划 and items such as 1.…。（某部、某局负责）"
 KIND = "AnnualPlan"
 ACTOR = "responsible-bodies"
 COMPLETION = "计划年度内（未单列完成时间）"

@@ -27,6 +27,7 @@ from ..records import Document, Measure, Section, Task
 from ..source import SourceText
 
 NAME = "cnipa-tasklist"
+EXPECTS = "the header row 任务清单<TAB>落实举措<TAB>责任部门<TAB>完成时间"
 HEADER = ("任务清单", "落实举措", "责任部门", "完成时间")
 NUMERALS = "一二三四五六七八九十"
 
