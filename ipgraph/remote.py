@@ -57,7 +57,7 @@ _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
 # ---------------------------------------------------------------- query text
 
 
-def _masked(text: str) -> str:
+def masked_text(text: str) -> str:
     """The query text with comments, IRIs and strings blanked out (same length, same offsets)."""
     return _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -67,7 +67,7 @@ def with_prefixes(text: str) -> str:
 
     They go on the first line, so a store's error messages keep the query's line numbers.
     """
-    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(_masked(text))}
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(masked_text(text))}
     missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
     return " ".join([*missing, text]) if missing else text
 
@@ -120,7 +120,7 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     names = " ".join(f"?{name}" for name in bound)
     terms = " ".join(str(term) for term in bound.values())
     values = f" VALUES ({names}) {{ ({terms}) }} "
-    masked = _masked(text)
+    masked = masked_text(text)
     start = _where_group(masked)
     end = _matching_brace(masked, start)
     if re.match(r"\s*SELECT\b", masked[start + 1 : end], re.I):

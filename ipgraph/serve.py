@@ -10,15 +10,20 @@ Routes (all read-only):
   (EXT: json, xml, csv, tsv; ttl, nt, jsonld for graph results; ``rq`` for the query text).
 - ``/`` — the query page (``ipgraph/web/``); ``/network`` — the department network view.
 
-Updates are refused (403). Each query has a time limit and a row limit (both configurable);
-hitting either gives an HTTP error saying which (503, 422). Queries run in a child process
-that ``ipgraph.run`` stops at the time limit; at most ``workers`` run at a time.
+Updates (and so ``LOAD``) are refused (403), and so is ``SERVICE`` — a federated query
+would make the server send requests to other hosts — unless explicitly allowed. Each query
+has a time limit and a row limit (both configurable); hitting either gives an HTTP error
+saying which (503, 422). Queries run in a child process that ``ipgraph.run`` stops at the
+time limit, waited for in a worker thread so that the event loop keeps serving other
+clients; at most ``workers`` run at a time. Requests are bounded too: a body over
+``max_body`` bytes is refused (413), and a client must send its whole request (headers and
+body) within ``request_timeout`` seconds of connecting, or of its previous answer, else the
+connection is closed (slow or idle clients cannot hold connections open).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,13 +33,16 @@ from xml.sax.saxutils import escape, quoteattr
 import anyio
 import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import IpgraphError, QueryTimeout
 from .queries import NamedQuery, library, parse_header, query_form
+from .remote import masked_text
 from .results import Result, serialize_graph
 from .run import run_embedded
 from .store import EmbeddedStore
@@ -68,6 +76,10 @@ MEDIA = {
 EXTENSIONS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "ttl": "turtle", "nt": "nt", "jsonld": "jsonld"}
 UPDATE_RE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 PROLOGUE_RE = re.compile(r"^(?:\s+|#[^\n]*\n|(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)<[^>]*>)*", re.I)
+# The SERVICE keyword, in query text whose comments, IRIs and strings are masked: not part of a
+# variable (?service), a prefixed or local name (service:x, ex:service), a blank node label or a language tag.
+SERVICE_RE = re.compile(r"(?<![\w?$:@-])SERVICE(?![\w:-])", re.I)
+MiB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,11 @@ class Limits:
     timeout: float = 30.0  # seconds per query
     max_rows: int = 10_000  # rows (or triples) per answer
     workers: int = 2  # queries running at once
+    max_body: int = MiB  # bytes of a request body
+    request_timeout: float = 10.0  # seconds to send a whole request (headers and body)
+    max_header: int = 64 * 1024  # bytes of the request line and headers (a GET query travels there)
+    connections: int = 100  # open connections and running requests; more are answered 503
+    allow_service: bool = False  # SERVICE (federated queries to other hosts)
 
 
 class HttpError(Exception):
@@ -93,23 +110,34 @@ class Engine:
     def __init__(self, store: EmbeddedStore, limits: Limits):
         self.store = store
         self.limits = limits
-        self.slots = threading.BoundedSemaphore(limits.workers)
+        self._slots: anyio.Semaphore | None = None  # made on first use, inside the event loop
+
+    @property
+    def slots(self) -> anyio.Semaphore:
+        if self._slots is None:
+            self._slots = anyio.Semaphore(self.limits.workers)
+        return self._slots
 
     def _run(self, query: NamedQuery, params: dict[str, str]) -> Result:
-        try:
-            return run_embedded(self.store, query, params, self.limits.max_rows, timeout=self.limits.timeout)
-        finally:
-            self.slots.release()
+        return run_embedded(self.store, query, params, self.limits.max_rows, timeout=self.limits.timeout)
 
     async def run(self, query: NamedQuery, params: dict[str, str] | None = None) -> Result:
-        if not await anyio.to_thread.run_sync(self.slots.acquire, True, self.limits.timeout):
-            raise HttpError(503, f"the server is busy: {self.limits.workers} queries are still running; try later")
+        """Run in a worker thread (the event loop goes on serving), after waiting at most the time limit for a slot."""
+        try:
+            with anyio.fail_after(self.limits.timeout):
+                await self.slots.acquire()
+        except TimeoutError:
+            raise HttpError(
+                503, f"the server is busy: {self.limits.workers} queries are still running; try later"
+            ) from None
         try:
             result = await anyio.to_thread.run_sync(self._run, query, params or {})
         except QueryTimeout as exc:
             raise HttpError(503, str(exc)) from None
         except IpgraphError as exc:
             raise HttpError(400, str(exc)) from None
+        finally:
+            self.slots.release()
         if result.truncated or (result.triples and result.triples.count("\n") > self.limits.max_rows):
             raise HttpError(
                 422,
@@ -228,6 +256,22 @@ def check_readonly(text: str) -> None:
         raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
 
 
+def check_service(text: str) -> None:
+    """Refuse federated queries: the engine would send a request to the SERVICE's host.
+
+    The keyword is looked for outside comments, IRIs and strings, in any letter case;
+    a query that merely looks like one (``ex:service``, ``?service``) is not refused.
+    """
+    found = SERVICE_RE.search(masked_text(text))
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise HttpError(
+            403,
+            f"SERVICE (line {line}) is not allowed: this endpoint does not send queries to other hosts "
+            "(start it with --allow-service to permit federated queries)",
+        )
+
+
 def service_description(request: Request, store: EmbeddedStore) -> Response:
     url = str(request.url.replace(query="", fragment=""))
     fmt_iri = "http://www.w3.org/ns/formats/"
@@ -251,11 +295,65 @@ def error_response(exc: HttpError) -> Response:
     return PlainTextResponse(exc.message + "\n", status_code=exc.status)
 
 
+class BodyLimit:
+    """ASGI middleware: read each request body whole, up to ``max_body`` bytes, before the app sees it.
+
+    A larger body (by its Content-Length, or as it arrives when chunked) is answered 413 at
+    once and the connection closed; a client that goes away mid-body gets no answer.
+    """
+
+    def __init__(self, app: ASGIApp, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_body:
+            await self._too_large(scope, receive, send)
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_body:
+                await self._too_large(scope, receive, send)
+                return
+            if not message.get("more_body"):
+                break
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"the request body is larger than {self.max_body} bytes, this server's limit\n"
+        response = PlainTextResponse(message, status_code=413, headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the body already read, then whatever the connection says next."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
 def create_app(
     store: EmbeddedStore, limits: Limits | None = None, network_page: Callable[[], str] | None = None
 ) -> Starlette:
     """The web application: a SPARQL endpoint, named-query URLs and the browser page over ``store``."""
-    engine = Engine(store, limits or Limits())
+    limits = limits or Limits()
+    engine = Engine(store, limits)
 
     async def sparql(request: Request) -> Response:
         try:
@@ -263,6 +361,8 @@ def create_app(
             if text is None:
                 return service_description(request, store)
             check_readonly(text)
+            if not limits.allow_service:
+                check_service(text)
             query = parse_header("query", text)
             fmt = negotiate(request, query_form(text))
             return render(await engine.run(query), fmt)
@@ -307,7 +407,7 @@ def create_app(
         Route("/network", network),
         Mount("/static", StaticFiles(directory=WEB_DIR), name="static"),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(BodyLimit, max_body=limits.max_body)])
 
 
 def describe(query: NamedQuery) -> dict:
@@ -344,6 +444,90 @@ def check_host(host: str) -> None:
         print(f"ipgraph: serving on {host}: reachable from other machines", file=sys.stderr)
 
 
+def timeout_answer(request_timeout: float) -> bytes:
+    """The raw 408 answer to a client whose request headers did not arrive in time."""
+    body = f"the request did not arrive whole within {request_timeout:g} s, this server's limit\n".encode()
+    head = (
+        "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def guarded_protocol(request_timeout: float) -> type:
+    """uvicorn's h11 protocol, closing connections whose request does not arrive whole in time.
+
+    uvicorn times out idle keep-alive connections, but not a new connection that sends
+    nothing, nor one that sends its headers or body a byte at a time (slowloris). The clock
+    starts when the connection opens and again after each answer; it stops when a request
+    has arrived whole, so a long-running query is not cut off.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class GuardedH11Protocol(H11Protocol):
+        def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
+            super().connection_made(transport)
+            self._deadline = None
+            self._arm(after=None)
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            self._settle()
+
+        def on_response_complete(self) -> None:
+            answered = self.cycle
+            super().on_response_complete()  # may start a pipelined request at once
+            if not self.transport.is_closing():
+                self._arm(after=answered)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self, after: object) -> None:
+            self._disarm()
+            self._answered = after
+            self._deadline = self.loop.call_later(request_timeout, self._too_slow)
+            self._settle()
+
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _settle(self) -> None:
+            """Stop the clock once the request after the last answer has arrived whole."""
+            cycle = self.cycle
+            if cycle is not None and cycle is not self._answered and not cycle.more_body:
+                self._disarm()
+
+        def _too_slow(self) -> None:
+            self._deadline = None
+            if self.transport.is_closing():
+                return
+            if self.cycle is None or self.cycle is self._answered:  # still in the headers: say why
+                self.transport.write(timeout_answer(request_timeout))
+            self.transport.close()
+
+    return GuardedH11Protocol
+
+
+def server_config(app: ASGIApp, host: str, port: int, limits: Limits):
+    """The uvicorn configuration that enforces the connection limits of ``limits``."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        http=guarded_protocol(limits.request_timeout),
+        h11_max_incomplete_event_size=limits.max_header,
+        limit_concurrency=limits.connections,
+        timeout_keep_alive=5,
+    )
+
+
 def serve(store: EmbeddedStore, host: str = "127.0.0.1", port: int = 8000, limits: Limits | None = None) -> None:
     """Serve until interrupted."""
     import uvicorn
@@ -351,5 +535,6 @@ def serve(store: EmbeddedStore, host: str = "127.0.0.1", port: int = 8000, limit
     if not 0 <= port <= 65535:
         raise IpgraphError(f"--port {port}: not a TCP port")
     check_host(host)
+    limits = limits or Limits()
     app = create_app(store, limits, default_network_page(store))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host, port, limits)).run()

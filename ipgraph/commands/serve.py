@@ -18,6 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per query (default 30)")
     p.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="row limit per answer (default 10000)")
+    p.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="permit SERVICE (federated queries): the server then sends requests to the hosts the queries name",
+    )
     p.set_defaults(func=run)
 
 
@@ -30,5 +35,6 @@ def run(args: argparse.Namespace) -> int:
         raise IpgraphError("--timeout and --max-rows must be positive")
     store = EmbeddedStore.from_file(args.graph)
     print(f"ipgraph: serving {len(store)} triples at http://{args.host}:{args.port}/ (SPARQL at /sparql); Ctrl-C stops")
-    serve(store, args.host, args.port, Limits(timeout=args.timeout, max_rows=args.max_rows))
+    limits = Limits(timeout=args.timeout, max_rows=args.max_rows, allow_service=args.allow_service)
+    serve(store, args.host, args.port, limits)
     return 0
