@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TIMED_OUT = "stopped after"  # note of a figure whose run was stopped: its time is a lower bound
 
 
 @dataclass
@@ -68,6 +69,30 @@ class Timer:
             if spent > self.budget:
                 break
         return figure, result
+
+
+def forked(action: Callable[[], int], timeout: float) -> tuple[float, int] | None:
+    """Run ``action`` once in a forked child (which shares this process's data copy-on-write):
+    (seconds, its result) — or None when it ran past ``timeout`` seconds and was stopped."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        start = time.perf_counter()
+        result = action()
+        send.send((time.perf_counter() - start, result))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    try:
+        if receive.poll(timeout):
+            return receive.recv()
+        return None
+    finally:
+        process.kill()
+        process.join()
 
 
 def failed(section: str, op: str, engine: str, error: BaseException) -> Figure:

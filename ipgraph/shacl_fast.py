@@ -514,6 +514,21 @@ def _describe(store: ox.Store, nodes: set) -> dict:
     return {s: (e.get("zh") or e.get("en") or e.get("") or "", e["line"]) for s, e in labels.items()}
 
 
+def _describe_original(data: Graph, nodes: set) -> dict:
+    """focus IRI → (label, source line), read from the original triples exactly as ipgraph.validate
+    reads them (when a node has two labels in one language, the same one is shown)."""
+    from .validate import _label
+
+    out = {}
+    for node in nodes:
+        if isinstance(node, ox.NamedNode):
+            subject = URIRef(node.value)
+            line = data.value(subject, URIRef(SOURCE_LINE))
+            number = int(line) if isinstance(line, Literal) and str(line).isdigit() else None
+            out[node] = (_label(data, subject), number)
+    return out
+
+
 def _original_datatype_rows(check: Check, rows: list[dict], originals: Originals) -> list[tuple[dict, str]]:
     """(row, value shown) for the values that are not written with ``check.original_datatype``."""
     out = []
@@ -547,7 +562,8 @@ def run_checks(store: ox.Store, checks: list[Check], data: Graph | None = None) 
     """Run compiled checks; ``data`` is the graph the store was loaded from (see the module docstring)."""
     originals = Originals(data, store) if data is not None else None
     found = [(check, row, value) for check in checks for row, value in _solutions(store, check, originals)]
-    described = _describe(store, {row["this"] for _, row, _ in found})
+    focus_nodes = {row["this"] for _, row, _ in found}
+    described = _describe_original(data, focus_nodes) if data is not None else _describe(store, focus_nodes)
     violations = {}
     for check, row, value in found:
         focus = row["this"]

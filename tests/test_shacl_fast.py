@@ -29,7 +29,7 @@ def key(v) -> tuple:
 
 
 def assert_same(graph: Graph, shapes: Graph) -> tuple:
-    fast, reference = validate_graph(graph, shapes), validate(graph, shapes)
+    fast, reference = validate_graph(graph, shapes), validate(graph, shapes, engine="pyshacl")
     assert fast.conforms == reference.conforms
     assert Counter(map(key, fast.violations)) == Counter(map(key, reference.violations))
     assert [key(v) for v in fast.violations] == [key(v) for v in reference.violations]  # same order
