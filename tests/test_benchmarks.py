@@ -5,12 +5,14 @@ No timing assertions: figures depend on the machine; only their presence and sha
 
 from __future__ import annotations
 
+import io
 import json
 
 from benchmarks import generate
 from benchmarks.cli import main
 from benchmarks.report import SECTIONS
 from ipgraph.layouts import parse as parse_layout
+from ipgraph.progress import Progress
 from ipgraph.source import SourceText
 
 
@@ -55,3 +57,27 @@ def test_suite_runs_at_smallest_scale(tmp_path):
     assert "## Targets" in markdown
     for section in SECTIONS:
         assert f"### {section}" in markdown
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_on_a_terminal_only_and_clears_its_line():
+    terminal, pipe = FakeTerminal(), io.StringIO()
+    for stream, quiet in ((terminal, False), (pipe, False), (FakeTerminal(), True)):
+        with Progress(3, "building", quiet=quiet, stream=stream) as bar:
+            for step in range(3):
+                bar.advance(describe=f"document {step + 1}")
+    assert "building [" in terminal.getvalue() and "3/3" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r")  # the line is cleared when done
+    assert pipe.getvalue() == ""
+
+
+def test_build_quiet_prints_only_the_summary(tmp_path, capsys):
+    from ipgraph.cli import main as ipgraph
+
+    assert ipgraph(["build", "-q", "-o", str(tmp_path / "g.ttl")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("wrote ") and captured.err == ""
