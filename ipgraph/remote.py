@@ -38,6 +38,7 @@ from .results import Result
 
 DEFAULT_GRAPH = "https://w3id.org/ipgraph/graph/tasklists"
 DEFAULT_TIMEOUT = 60.0
+XSD = "http://www.w3.org/2001/XMLSchema#"
 AGENT = "ipgraph (SPARQLWrapper)"
 
 Runner = Callable[[str, dict[str, str] | None], Result]
@@ -118,7 +119,7 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     if not bound:
         return text
     names = " ".join(f"?{name}" for name in bound)
-    terms = " ".join(str(term) for term in bound.values())
+    terms = " ".join(_term_text(term) for term in bound.values())
     values = f" VALUES ({names}) {{ ({terms}) }} "
     masked = masked_text(text)
     start = _where_group(masked)
@@ -126,6 +127,18 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     if re.match(r"\s*SELECT\b", masked[start + 1 : end], re.I):
         return f"{text[: start + 1]}{values}{{{text[start + 1 : end]}}} {text[end:]}"
     return f"{text[: start + 1]}{values}{text[start + 1 :]}"
+
+
+def _term_text(term: ox.NamedNode | ox.Literal) -> str:
+    """A term in N-Triples syntax; a simple literal with its ``^^xsd:string`` datatype written out.
+
+    Both spellings are the same RDF 1.1 term, but Virtuoso 7.2 turns the non-Latin-1 characters
+    of a simple literal into ``?`` under ``STR()`` unless the datatype is written.
+    """
+    text = str(term)
+    if isinstance(term, ox.Literal) and not term.language and term.datatype.value == XSD + "string":
+        return f"{text}^^<{XSD}string>"
+    return text
 
 
 def remote_text(query: NamedQuery, params: dict[str, str] | None = None) -> str:
@@ -358,7 +371,6 @@ def _canonical_bnodes(ntriples: str) -> set[str]:
     return _canonical_lines(canonical.serialize(format="nt", encoding="utf-8"))
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = {
     XSD + name
     for name in [
