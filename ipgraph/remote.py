@@ -27,6 +27,7 @@ import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -251,8 +252,17 @@ def _network_failure(url: str, exc: BaseException, timeout: float) -> StoreError
         reason = exc.reason
         if isinstance(reason, TimeoutError | socket.timeout):
             return StoreError(f"{url}: no answer within {timeout:g} s (timed out)")
+        if isinstance(reason, ConnectionError) and not isinstance(reason, ConnectionRefusedError):
+            return _connection_lost(url, reason)
         return StoreError(f"{url}: cannot reach the store: {reason}")
+    if isinstance(exc, ConnectionError | HTTPException):
+        return _connection_lost(url, exc)
     return StoreError(f"{url}: {type(exc).__name__}: {exc}")
+
+
+def _connection_lost(url: str, exc: BaseException) -> StoreError:
+    detail = str(exc) or type(exc).__name__
+    return StoreError(f"{url}: the connection was lost before the store answered (has it stopped?): {detail}")
 
 
 def run_text(
@@ -465,10 +475,12 @@ def push(
 ) -> Fingerprint:
     """Replace ``graph`` in the remote store with these triples; verify; return what was verified.
 
-    The triples go into a fresh staging graph (GSP ``PUT``, or ``INSERT DATA`` with
-    ``protocol="update"``), which is checked against what was sent before a single
-    ``MOVE`` update replaces the target graph. Any failure before the ``MOVE`` drops the
-    staging graph and leaves the target graph as it was.
+    The triples go into a staging graph (GSP ``PUT``, or ``DROP`` + ``INSERT DATA`` in one
+    update with ``protocol="update"``), which is checked against what was sent before a
+    single ``MOVE`` update replaces the target graph. Any failure before the ``MOVE`` drops
+    the staging graph and leaves the target graph as it was. The staging graph's name is
+    derived from the target's, so that what a store which died mid-push kept of it is
+    replaced by the next push into the same graph instead of lingering.
     """
     _check_iri(graph)
     if not endpoints.update or (protocol == "gsp" and not endpoints.store):
@@ -477,7 +489,7 @@ def push(
             "give them with --store and --update"
         )
     sent = fingerprint(ntriples)
-    staging = f"urn:uuid:{uuid.uuid4()}"
+    staging = staging_graph(graph)
     http = _Http(timeout)
     try:
         if protocol == "gsp":
@@ -485,7 +497,10 @@ def push(
                 "PUT", _graph_url(endpoints.store or "", staging), ntriples.encode("utf-8"), "application/n-triples"
             )
         else:
-            http.update(endpoints.update, f"INSERT DATA {{ GRAPH <{staging}> {{\n{ntriples}\n}} }}")
+            http.update(
+                endpoints.update,
+                f"DROP SILENT GRAPH <{staging}> ;\nINSERT DATA {{ GRAPH <{staging}> {{\n{ntriples}\n}} }}",
+            )
         _verify(sent, remote_fingerprint(endpoints, staging, timeout), "staging graph " + staging)
         http.update(endpoints.update, f"MOVE GRAPH <{staging}> TO GRAPH <{graph}>")
     except StoreError:
@@ -493,6 +508,11 @@ def push(
         raise
     _verify(sent, remote_fingerprint(endpoints, graph, timeout), graph)
     return sent
+
+
+def staging_graph(graph: str) -> str:
+    """The staging graph for pushes into ``graph``: ``urn:uuid:`` and a name-based (v5) UUID of it."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'ipgraph-staging:' + graph)}"
 
 
 def _verify(sent: Fingerprint, held: Fingerprint, where: str) -> None:

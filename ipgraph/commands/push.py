@@ -29,15 +29,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--file", metavar="FILE", help="graph file to push (default: data/ipgraph.ttl)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per-request time limit")
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the outcome as JSON (status verified or failed, endpoint, graph, triples, sha256, error); "
+        "the file is replaced whole",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..errors import IpgraphError
     from ..remote import DEFAULT_GRAPH, Endpoints, push, read_ntriples
 
-    ntriples = read_ntriples(args.file)
-    endpoints = Endpoints.derive(args.endpoint, args.store, args.update)
     graph = args.graph or DEFAULT_GRAPH
-    sent = push(ntriples, endpoints, graph, args.protocol, args.timeout)
+    outcome = {"endpoint": args.endpoint, "graph": graph}
+    try:
+        ntriples = read_ntriples(args.file)
+        endpoints = Endpoints.derive(args.endpoint, args.store, args.update)
+        sent = push(ntriples, endpoints, graph, args.protocol, args.timeout)
+    except IpgraphError as exc:
+        write_report(args.report, {"status": "failed", **outcome, "error": str(exc)})
+        raise
+    write_report(args.report, {"status": "verified", **outcome, "triples": sent.count, "sha256": sent.checksum})
     print(f"pushed {sent.count} triples into <{graph}> at {args.endpoint}; verified (sha256 {sent.checksum})")
     return 0
+
+
+def write_report(path: str | None, report: dict) -> None:
+    """Write the push report, if asked for, atomically: a reader sees the previous report or this one."""
+    if path is None:
+        return
+    import json
+
+    from ..files import atomic_write
+
+    atomic_write(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
