@@ -295,20 +295,27 @@ def error_response(exc: HttpError) -> Response:
     return PlainTextResponse(exc.message + "\n", status_code=exc.status)
 
 
-class BodyLimit:
-    """ASGI middleware: read each request body whole, up to ``max_body`` bytes, before the app sees it.
+class RequestLimits:
+    """ASGI middleware: refuse oversize requests; read each body whole, up to ``max_body`` bytes, before the app.
 
-    A larger body (by its Content-Length, or as it arrives when chunked) is answered 413 at
-    once and the connection closed; a client that goes away mid-body gets no answer.
+    A request line and headers over ``max_header`` bytes are answered 431 (when they arrive
+    in pieces, the protocol does the same: ``guarded_protocol``). A larger body (by its
+    Content-Length, or as it arrives when chunked) is answered 413 at once and the
+    connection closed; a client that goes away mid-body gets no answer.
     """
 
-    def __init__(self, app: ASGIApp, max_body: int):
+    def __init__(self, app: ASGIApp, max_body: int, max_header: int):
         self.app = app
         self.max_body = max_body
+        self.max_header = max_header
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if _head_size(scope) > self.max_header:
+            message = headers_too_large(self.max_header)
+            await PlainTextResponse(message, status_code=431, headers={"Connection": "close"})(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.max_body:
@@ -332,6 +339,19 @@ class BodyLimit:
         message = f"the request body is larger than {self.max_body} bytes, this server's limit\n"
         response = PlainTextResponse(message, status_code=413, headers={"Connection": "close"})
         await response(scope, receive, send)
+
+
+def _head_size(scope: Scope) -> int:
+    """Bytes of the request line and headers, about as sent."""
+    line = len(scope["method"]) + len(scope["raw_path"]) + len(scope["query_string"]) + 12
+    return line + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+
+
+def headers_too_large(max_header: int) -> str:
+    return (
+        f"the request line and headers are larger than {max_header} bytes, this server's limit; "
+        "send a long query by POST\n"
+    )
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -407,7 +427,8 @@ def create_app(
         Route("/network", network),
         Mount("/static", StaticFiles(directory=WEB_DIR), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(BodyLimit, max_body=limits.max_body)])
+    limit = Middleware(RequestLimits, max_body=limits.max_body, max_header=limits.max_header)
+    return Starlette(routes=routes, middleware=[limit])
 
 
 def describe(query: NamedQuery) -> dict:
@@ -444,25 +465,33 @@ def check_host(host: str) -> None:
         print(f"ipgraph: serving on {host}: reachable from other machines", file=sys.stderr)
 
 
-def timeout_answer(request_timeout: float) -> bytes:
-    """The raw 408 answer to a client whose request headers did not arrive in time."""
-    body = f"the request did not arrive whole within {request_timeout:g} s, this server's limit\n".encode()
+def raw_answer(status: str, message: str) -> bytes:
+    """A whole HTTP answer that closes the connection, for the protocol to write itself."""
+    body = message.encode("utf-8")
     head = (
-        "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
         f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
     )
-    return head.encode() + body
+    return head.encode("ascii") + body
 
 
-def guarded_protocol(request_timeout: float) -> type:
+def guarded_protocol(limits: Limits) -> type:
     """uvicorn's h11 protocol, closing connections whose request does not arrive whole in time.
 
     uvicorn times out idle keep-alive connections, but not a new connection that sends
     nothing, nor one that sends its headers or body a byte at a time (slowloris). The clock
     starts when the connection opens and again after each answer; it stops when a request
-    has arrived whole, so a long-running query is not cut off.
+    has arrived whole, so a long-running query is not cut off. Headers that outgrow
+    ``limits.max_header`` before they end are answered 431, as ``RequestLimits`` answers
+    whole ones.
     """
     from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    too_slow = raw_answer(
+        "408 Request Timeout",
+        f"the request did not arrive whole within {limits.request_timeout:g} s, this server's limit\n",
+    )
+    too_large = raw_answer("431 Request Header Fields Too Large", headers_too_large(limits.max_header))
 
     class GuardedH11Protocol(H11Protocol):
         def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
@@ -487,7 +516,7 @@ def guarded_protocol(request_timeout: float) -> type:
         def _arm(self, after: object) -> None:
             self._disarm()
             self._answered = after
-            self._deadline = self.loop.call_later(request_timeout, self._too_slow)
+            self._deadline = self.loop.call_later(limits.request_timeout, self._too_slow)
             self._settle()
 
         def _disarm(self) -> None:
@@ -506,8 +535,15 @@ def guarded_protocol(request_timeout: float) -> type:
             if self.transport.is_closing():
                 return
             if self.cycle is None or self.cycle is self._answered:  # still in the headers: say why
-                self.transport.write(timeout_answer(request_timeout))
+                self.transport.write(too_slow)
             self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            if len(self.conn.trailing_data[0]) > limits.max_header:  # h11 gave up on headers this long
+                self.transport.write(too_large)
+                self.transport.close()
+                return
+            super().send_400_response(msg)
 
     return GuardedH11Protocol
 
@@ -521,7 +557,7 @@ def server_config(app: ASGIApp, host: str, port: int, limits: Limits):
         host=host,
         port=port,
         log_level="warning",
-        http=guarded_protocol(limits.request_timeout),
+        http=guarded_protocol(limits),
         h11_max_incomplete_event_size=limits.max_header,
         limit_concurrency=limits.connections,
         timeout_keep_alive=5,
