@@ -322,3 +322,23 @@ def test_other_clients_are_answered_while_a_long_query_runs(store):
     assert counts == [22] * 6
     assert still_running  # the answers did not wait for the long query
     assert stopped.status_code == 503 and "time limit of 8 s" in stopped.text
+
+
+def answer_status_becomes(base: str, status: int) -> bool:
+    """Ask until the answer has ``status`` (the server takes connections in and lets them go asynchronously)."""
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        if get(base, "ASK {}").status_code == status:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_connections_over_the_limit_are_answered_503_until_some_close(store):
+    assert Limits().connections == 100
+    with serving(store, Limits(timeout=30, connections=4)) as base:
+        idle = [raw_connection(base) for _ in range(4)]
+        assert answer_status_becomes(base, 503)
+        for conn in idle:
+            conn.close()
+        assert answer_status_becomes(base, 200)
