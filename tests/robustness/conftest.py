@@ -1,12 +1,15 @@
-"""Shared helpers for the robustness suite: the clean source, and building mutated copies of it."""
+"""Shared helpers for the robustness suite: the clean source, building mutated copies of it, failing writes."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from ipgraph import files
 from ipgraph.build import build_graph, to_turtle
 from ipgraph.records import Document
 from ipgraph.vocab import Vocabulary
@@ -46,3 +49,37 @@ def built_turtle(document: Document, vocabulary: Vocabulary):
         return to_turtle(build_graph([same], vocabulary))
 
     return turtle
+
+
+class HalfWriter:
+    """A file handle that writes half of what it is given, then fails with the given exception."""
+
+    def __init__(self, handle, failure: BaseException):
+        self.handle = handle
+        self.failure = failure
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+    def write(self, data: bytes) -> int:
+        self.handle.write(data[: len(data) // 2])
+        self.handle.flush()
+        raise self.failure
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+@pytest.fixture
+def fail_writes_midway(monkeypatch) -> Callable[[BaseException], None]:
+    """``fail_writes_midway(failure)``: from then on, every file ``atomic_write`` opens takes half of
+    what it is given, then raises ``failure`` (a full disk, an interrupt)."""
+
+    def arrange(failure: BaseException) -> None:
+        real = os.fdopen
+        monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: HalfWriter(real(fd, mode), failure))
+
+    return arrange

@@ -19,33 +19,6 @@ OLD = "the previous file\n"
 NEW = "新的内容 " * 10_000
 
 
-class HalfWriter:
-    """A file handle that writes half of what it is given, then fails with the given exception."""
-
-    def __init__(self, handle, failure: BaseException):
-        self.handle = handle
-        self.failure = failure
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.handle.close()
-
-    def write(self, data: bytes) -> int:
-        self.handle.write(data[: len(data) // 2])
-        self.handle.flush()
-        raise self.failure
-
-    def __getattr__(self, name):
-        return getattr(self.handle, name)
-
-
-def _fail_midway(monkeypatch, failure: BaseException) -> None:
-    real = os.fdopen
-    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: HalfWriter(real(fd, mode), failure))
-
-
 @pytest.fixture
 def previous(tmp_path) -> Path:
     target = tmp_path / "out.ttl"
@@ -57,16 +30,16 @@ def _only(folder: Path, *names: str) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)
 
 
-def test_a_write_failing_midway_leaves_the_previous_file(monkeypatch, previous):
-    _fail_midway(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+def test_a_write_failing_midway_leaves_the_previous_file(fail_writes_midway, previous):
+    fail_writes_midway(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
     with pytest.raises(IpgraphError, match=rf"{re.escape(str(previous))}: cannot write: No space left on device"):
         atomic_write(previous, NEW)
     assert previous.read_text(encoding="utf-8") == OLD
     _only(previous.parent, "out.ttl")
 
 
-def test_an_interrupted_write_leaves_the_previous_file(monkeypatch, previous):
-    _fail_midway(monkeypatch, KeyboardInterrupt())
+def test_an_interrupted_write_leaves_the_previous_file(fail_writes_midway, previous):
+    fail_writes_midway(KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         atomic_write(previous, NEW)
     assert previous.read_text(encoding="utf-8") == OLD
@@ -132,9 +105,9 @@ def test_build_on_a_bad_source_writes_nothing(workspace, source_text, tmp_path, 
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(errno.EIO, "Input/output error")])
-def test_build_failing_while_writing_keeps_the_previous_graph(workspace, monkeypatch, failure, capsys):
+def test_build_failing_while_writing_keeps_the_previous_graph(workspace, fail_writes_midway, failure, capsys):
     before = workspace.read_bytes()
-    _fail_midway(monkeypatch, failure)
+    fail_writes_midway(failure)
     assert main(["build"]) in (2, 130)
     err = capsys.readouterr().err
     assert "interrupted" in err or "cannot write: Input/output error" in err
@@ -142,12 +115,12 @@ def test_build_failing_while_writing_keeps_the_previous_graph(workspace, monkeyp
     _only(workspace.parent, "ipgraph.ttl")
 
 
-def test_export_failing_while_writing_keeps_the_previous_file(workspace, monkeypatch, tmp_path, capsys):
+def test_export_failing_while_writing_keeps_the_previous_file(workspace, fail_writes_midway, tmp_path, capsys):
     out = tmp_path / "graph.nt"
     assert main(["export", "--graph", str(workspace), "-o", str(out)]) == 0
     before = out.read_bytes()
     assert before.count(b"\n") > 1000
-    _fail_midway(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    fail_writes_midway(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
     assert main(["export", "--graph", str(workspace), "-o", str(out)]) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert out.read_bytes() == before
