@@ -9,59 +9,27 @@ from __future__ import annotations
 import base64
 import http.server
 import os
-import re
-import shutil
-import socket
 import subprocess
-import sys
-import threading
 import time
 import urllib.request
 import uuid
-from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from answers import QUERIES, answer, params_for
 from rdflib import Graph
+from servers import free_port, local_server, oxigraph_program, stop, wait_for_port
 
 from ipgraph import paths
 from ipgraph.cli import main
 from ipgraph.errors import StoreError
-from ipgraph.queries import NamedQuery, library, parse_header
+from ipgraph.queries import library, parse_header
 from ipgraph.remote import Endpoints, fingerprint, push, remote_runner, remote_text, run_remote, with_values
-from ipgraph.results import Result
 from ipgraph.run import run_embedded
 from ipgraph.store import graph_file
 
-# Values for required parameters without a default, where the header's "e.g." example does not serve.
-TEST_VALUES: dict[str, dict[str, str]] = {}
-EXAMPLE_RE = re.compile(r"\be\.g\.\s*([^\s,，、;()]+)")
-
-
 # ---------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {seconds} s")
-
-
-def oxigraph_program() -> str | None:
-    beside_python = Path(sys.executable).with_name("oxigraph")
-    return str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
 
 
 @pytest.fixture(scope="session")
@@ -72,20 +40,15 @@ def oxigraph(tmp_path_factory) -> Iterator[str]:
         yield url.rstrip("/")
         return
     program = oxigraph_program()
-    if program is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI: the oxigraph program (PyPI oxigraph, test extra) is missing")
-        pytest.skip("the oxigraph program is not installed (pip install oxigraph)")
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
     cmd = [program, "serve", "--bind", f"127.0.0.1:{port}", "--location", str(location), "--union-default-graph"]
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for_port(port)
+        wait_for_port(port, process=process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -143,90 +106,12 @@ class FakeStore(http.server.BaseHTTPRequestHandler):
 def fake_store() -> Iterator:
     """Start a FakeStore; the test sets its class attributes, then talks to ``http://127.0.0.1:PORT``."""
     handler = type("Handler", (FakeStore,), {"seen": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    handler.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield handler
-    server.shutdown()
-    server.server_close()
+    with local_server(handler) as url:
+        handler.url = url
+        yield handler
 
 
 # ---------------------------------------------------------------- comparing answers
-
-
-def params_for(query: NamedQuery) -> dict[str, str]:
-    """Each required parameter without a default gets a documented value: TEST_VALUES, else its "e.g." example."""
-    values = {}
-    for param in query.params:
-        if param.default is None and not param.optional:
-            example = EXAMPLE_RE.search(param.doc)
-            value = TEST_VALUES.get(query.name, {}).get(param.name) or (example and example.group(1))
-            if not value:
-                where = f"queries/{query.name}.rq: param {param.name}"
-                pytest.fail(f"{where} needs an 'e.g.' example or a TEST_VALUES entry")
-            values[param.name] = value
-    return values
-
-
-def canonical_term(term: dict) -> tuple:
-    """A term as RDF 1.1 sees it: ``xsd:string`` literals are plain literals (stores differ only in that)."""
-    datatype = term.get("datatype")
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        datatype = None
-    kind = "literal" if term["type"] in ("literal", "typed-literal") else term["type"]
-    return kind, term["value"], term.get("xml:lang", "").lower(), datatype or ""
-
-
-def aggregated_columns(query: NamedQuery, aggregate: str) -> dict[str, str]:
-    """Columns projected as ``(AGGREGATE(…) AS ?col)``, with the text inside the aggregate's parentheses."""
-    text, columns = query.text, {}
-    for m in re.finditer(rf"\b{aggregate}\s*\(", text, re.I):
-        depth, i = 1, m.end()
-        while depth and i < len(text):
-            depth += {"(": 1, ")": -1}.get(text[i], 0)
-            i += 1
-        alias = re.match(r"\s*AS\s+\?(\w+)", text[i:], re.I)
-        if alias:
-            columns[alias.group(1)] = text[m.end() : i - 1]
-    return columns
-
-
-def concatenated_columns(query: NamedQuery) -> dict[str, str]:
-    """GROUP_CONCAT columns and their separators: SPARQL leaves the order of the items open."""
-    columns = {}
-    for var, inner in aggregated_columns(query, "GROUP_CONCAT").items():
-        sep = re.search(r';\s*separator\s*=\s*"([^"]*)"\s*$', inner, re.I)
-        columns[var] = sep.group(1) if sep else " "
-    return columns
-
-
-def answer(result: Result, query: NamedQuery | None = None):
-    """A result as a comparable value: rows as a multiset, triples as a set, or the boolean.
-
-    SPARQL leaves two aggregates open, so two engines (or two runs) may differ in them: the items
-    of GROUP_CONCAT columns are sorted, and SAMPLE columns are compared as bound or not.
-    """
-    if result.kind == "graph":
-        return fingerprint(result.triples or "")
-    if result.kind == "boolean":
-        return result.boolean
-    concatenated = concatenated_columns(query) if query else {}
-    sampled = aggregated_columns(query, "SAMPLE") if query else {}
-
-    def cell(var: str, term: dict) -> tuple:
-        if var in sampled:
-            return ("sampled",)
-        if var in concatenated and term["type"] in ("literal", "typed-literal"):
-            sep = concatenated[var]
-            term = {**term, "value": sep.join(sorted(term["value"].split(sep)))}
-        return canonical_term(term)
-
-    rows = Counter(tuple(sorted((var, cell(var, term)) for var, term in row.items())) for row in result.rows)
-    return result.variables, rows
-
-
-QUERIES = sorted(library())
 
 
 @pytest.mark.parametrize("name", QUERIES)

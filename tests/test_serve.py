@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
-import threading
-import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
-import uvicorn
 from rdflib import Graph, URIRef
 from rdflib.namespace import Namespace
+from servers import running
 from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
 from ipgraph.queries import library, parse_header
@@ -30,27 +26,6 @@ RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 TASKS = "SELECT ?n ?title WHERE { ?t a ipg:Task ; ipg:number ?n ; dcterms:title ?title } ORDER BY ?n"
 # Slow on purpose (a few seconds): a cross product of all triples with a string filter.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STRLEN(CONCAT(STR(?c), STR(?f))) > 5) }"
-
-
-@contextmanager
-def running(app) -> Iterator[str]:
-    """Serve ``app`` with uvicorn in a thread on a free 127.0.0.1 port; yield its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

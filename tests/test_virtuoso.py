@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_remote import QUERIES, answer, concatenated_columns, free_port, params_for
+from answers import QUERIES, answer, concatenated_columns, params_for
+from servers import free_port, required, stop
 
 from ipgraph import paths
 from ipgraph.build import build_sources
@@ -63,8 +64,12 @@ CROSS_DOCUMENT_BUGS = {"cross-document-recurring-tasks": SEPARATOR_BUG}
 # ---------------------------------------------------------------- the server
 
 
-def virtuoso_program() -> str | None:
-    return shutil.which("virtuoso-t")
+def virtuoso_program() -> str:
+    return required(
+        shutil.which("virtuoso-t"),
+        "virtuoso-t (Debian package virtuoso-opensource) is missing; .ci/run installs it",
+        "virtuoso-t is not installed (apt-get install virtuoso-opensource)",
+    )
 
 
 def is_ready(url: str) -> bool:
@@ -103,10 +108,6 @@ def virtuoso(tmp_path_factory) -> Iterator[str]:
         yield url.rstrip("/")
         return
     program = virtuoso_program()
-    if program is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI: virtuoso-t (Debian package virtuoso-opensource) is missing; .ci/run installs it")
-        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
     directory = tmp_path_factory.mktemp("virtuoso")
     http_port, sql_port = free_port(), free_port()
     ini = write_ini(directory, http_port, sql_port)
@@ -118,12 +119,7 @@ def virtuoso(tmp_path_factory) -> Iterator[str]:
         wait_until_ready(url, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 30)
 
 
 @contextmanager
@@ -334,6 +330,6 @@ def test_writes_need_the_account(on_virtuoso, monkeypatch):
     monkeypatch.setenv("NETRC", os.devnull)
     endpoints = Endpoints.derive(on_virtuoso.endpoint)
     before = remote_fingerprint(endpoints, on_virtuoso.graph, timeout=30)
-    with pytest.raises(StoreError, match="sparql-graph-crud-auth.*authentication refused"):
+    with pytest.raises(StoreError, match=r"sparql-graph-crud-auth.*authentication refused"):
         push('<http://x/a> <http://x/p> "1" .\n', endpoints, on_virtuoso.graph, timeout=30)
     assert remote_fingerprint(endpoints, on_virtuoso.graph, timeout=30) == before

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import select
 import socket
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import httpx
 import pytest
-import uvicorn
+from servers import running
 
-from ipgraph.serve import Limits, MiB, create_app, server_config
+from ipgraph.serve import Limits, MiB, create_app
 
 TASKS = "SELECT ?n WHERE { ?t a ipg:Task ; ipg:number ?n }"
 # Never finishes on its own: a three-way cross product of all triples; only the time limit stops it.
@@ -29,25 +28,9 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER
 BOUND = 15.0  # seconds: a generous upper bound for anything that should happen "soon"
 
 
-@contextmanager
-def serving(store, limits: Limits) -> Iterator[str]:
-    """Serve the graph with ``ipgraph serve``'s own uvicorn configuration; yield the base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(server_config(create_app(store, limits), "127.0.0.1", port, limits))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + BOUND
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=BOUND)
+def serving(store, limits: Limits) -> AbstractContextManager[str]:
+    """Serve the graph with ``ipgraph serve``'s own uvicorn configuration; the base URL."""
+    return running(create_app(store, limits), limits)
 
 
 @pytest.fixture(scope="module")

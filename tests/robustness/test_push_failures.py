@@ -7,10 +7,10 @@ as a separate process, as a user runs it; every wait is bounded.
 
 from __future__ import annotations
 
+import errno
 import http.server
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from servers import free_port, local_server, oxigraph_program, stop, wait_for_port
 
 from ipgraph import paths
 from ipgraph.cli import main
@@ -36,22 +37,6 @@ SYNTHETIC_TRIPLES = 40_000  # a load that takes Oxigraph a few seconds, long eno
 
 
 # ---------------------------------------------------------------- an Oxigraph server of our own
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def oxigraph_program() -> str:
-    program = Path(sys.executable).with_name("oxigraph")
-    found = str(program) if program.exists() else shutil.which("oxigraph")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI: the oxigraph program (PyPI oxigraph, test extra) is missing")
-        pytest.skip("the oxigraph program is not installed (pip install oxigraph)")
-    return found
 
 
 class Oxigraph:
@@ -69,15 +54,7 @@ class Oxigraph:
     def start(self) -> None:
         command = [oxigraph_program(), "serve", "--bind", f"127.0.0.1:{self.port}", "--location", str(self.location)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph exited with {self.process.returncode}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError(f"oxigraph did not listen on 127.0.0.1:{self.port}")
+        wait_for_port(self.port, 30, self.process)
 
     def kill(self) -> None:
         """Kill the server by its PID (SIGKILL: no chance to finish what it was doing)."""
@@ -87,8 +64,7 @@ class Oxigraph:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+            stop(self.process, 30)
 
     def count(self, where: str = "") -> int:
         """Triples in one named graph (``where`` = IRI), or quads in the whole store."""
@@ -262,18 +238,6 @@ class Refusing(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def local_server(handler: type) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_refused_credentials_are_a_clear_error(small_graph, monkeypatch):
     monkeypatch.setenv("IPGRAPH_ENDPOINT_USER", "pusher")
     monkeypatch.setenv("IPGRAPH_ENDPOINT_PASSWORD", "wrong")
@@ -349,27 +313,11 @@ def test_a_failed_push_reports_the_failure(small_graph, tmp_path):
     assert written["error"] == err.strip().removeprefix("ipgraph: ")
 
 
-def test_a_report_write_failing_midway_leaves_the_previous_report(small_graph, tmp_path, monkeypatch, capsys):
+def test_a_report_write_failing_midway_leaves_the_previous_report(small_graph, tmp_path, fail_writes_midway, capsys):
     """The report goes through atomic_write: a write that fails halfway leaves the old report whole."""
     report = tmp_path / "push.json"
     report.write_text('{"status": "verified"}\n', encoding="utf-8")
-    real_fdopen = os.fdopen
-
-    class HalfWriter:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data: bytes) -> int:
-            self.handle.write(data[: len(data) // 2])
-            raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    fail_writes_midway(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
     endpoint = f"http://127.0.0.1:{free_port()}/query"
     assert main(["push", "--endpoint", endpoint, "--file", str(small_graph), "--report", str(report)]) == 2
     assert "push.json: cannot write: No space left on device" in capsys.readouterr().err
