@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
+from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
 
 import pytest
+from chromium import DevTools, chromium_page
 from rdflib import RDFS, Literal
 
 from ipgraph import export, network
 from ipgraph.results import Result
-
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None and os.environ.get("CI") != "true",
-    reason="no Chromium on PATH (apt-get install chromium); .ci/run installs it",
-)
 
 
 @pytest.fixture(scope="module")
@@ -98,104 +88,18 @@ def test_unknown_language_is_refused(runner):
 # --- in the browser ----------------------------------------------------------------
 
 
-class DevTools:
-    """A minimal DevTools-protocol client for one page target."""
-
-    def __init__(self, url: str):
-        import websocket
-
-        self.socket = websocket.create_connection(url, timeout=30, suppress_origin=True)
-        self.counter = 0
-        self.events: list[dict] = []
-
-    def call(self, method: str, **params) -> dict:
-        self.counter += 1
-        self.socket.send(json.dumps({"id": self.counter, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv())
-            if message.get("id") == self.counter:
-                if "error" in message:
-                    raise AssertionError(f"{method}: {message['error']}")
-                return message["result"]
-            self.events.append(message)
-
-    def wait_for(self, method: str, timeout: float = 30) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in self.events:
-                if event.get("method") == method:
-                    return event
-            self.events.append(json.loads(self.socket.recv()))
-        raise AssertionError(f"no {method} within {timeout}s")
-
-    def evaluate(self, expression: str):
-        answer = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in answer:
-            raise AssertionError(f"{expression}: {answer['exceptionDetails']}")
-        return answer["result"].get("value")
-
-    def errors(self) -> list[dict]:
-        return [
-            e
-            for e in self.events
-            if e.get("method") == "Runtime.exceptionThrown"
-            or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
-            or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
-        ]
-
-
 @pytest.fixture(scope="module")
-def browser(page_html, tmp_path_factory):
+def browser(page_html, tmp_path_factory) -> Iterator[DevTools]:
     """Headless Chromium, offline, with the view loaded; yields a DevTools client for the page."""
     folder = tmp_path_factory.mktemp("html-view")
     page = folder / "departments.html"
     page.write_text(page_html, encoding="utf-8")
-    profile = tempfile.mkdtemp(prefix="ipgraph-chromium-")
-    process = subprocess.Popen(
-        [
-            CHROMIUM or "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--window-size=1400,900",
-            "--remote-debugging-address=127.0.0.1",
-            "--remote-debugging-port=0",
-            f"--user-data-dir={profile}",
-            "about:blank",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        port = _devtools_port(process)
-        targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10).read())
-        tab = DevTools(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"])
-        for domain in ("Runtime", "Log", "Page"):
-            tab.call(f"{domain}.enable")
+    offline = ("--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1400,900")
+    with chromium_page(tmp_path_factory.mktemp("chromium-profile"), ("Runtime", "Log", "Page"), offline) as tab:
         tab.call("Page.navigate", url=page.as_uri())
-        tab.wait_for("Page.loadEventFired")
+        tab.wait_for_event("Page.loadEventFired")
         tab.folder = folder
         yield tab
-        tab.socket.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def _devtools_port(process: subprocess.Popen) -> int:
-    assert process.stderr is not None
-    for line in process.stderr:
-        match = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
-        if match:
-            return int(match.group(1))
-    raise AssertionError(f"Chromium exited ({process.wait()}) before opening DevTools")
 
 
 def click(tab: DevTools, selector: str) -> None:
@@ -216,7 +120,6 @@ def shown_tasks(tab: DevTools) -> list[int]:
     return tab.evaluate("[...document.querySelectorAll('#details [data-task]')].map(e => Number(e.dataset.task))")
 
 
-@needs_chromium
 def test_loads_without_console_errors_and_draws_every_department(browser, source_tasks):
     departments = {n for task in source_tasks.values() for n in task["depts"]}
     assert browser.errors() == []
@@ -227,7 +130,6 @@ def test_loads_without_console_errors_and_draws_every_department(browser, source
     (browser.folder / "departments.png").write_bytes(base64.b64decode(shot))
 
 
-@needs_chromium
 def test_edge_widths_count_the_shared_tasks(browser, iri_of):
     for a, b, weight in (("保护司", "运用促进司", 3), ("公共服务司", "运用促进司", 3), ("办公室", "人事司", 2)):
         x, y = sorted((iri_of(a), iri_of(b)))
@@ -237,7 +139,6 @@ def test_edge_widths_count_the_shared_tasks(browser, iri_of):
         assert int(found) == weight, (a, b)
 
 
-@needs_chromium
 def test_clicking_a_department_lists_its_tasks_with_source_lines(browser, source_tasks, iri_of):
     click(browser, f'g.node[data-id="{iri_of("人事司")}"]')
     expected = [n for n, task in sorted(source_tasks.items()) if "人事司" in task["depts"]]
@@ -248,14 +149,12 @@ def test_clicking_a_department_lists_its_tasks_with_source_lines(browser, source
     assert browser.errors() == []
 
 
-@needs_chromium
 def test_clicking_a_link_lists_the_shared_tasks(browser, iri_of):
     x, y = sorted((iri_of("保护司"), iri_of("运用促进司")))
     click(browser, f'line[data-source="{x}"][data-target="{y}"]')
     assert shown_tasks(browser) == [1, 6, 11]
 
 
-@needs_chromium
 def test_section_filter_recounts_the_network(browser, source_tasks):
     in_section = [t for t in source_tasks.values() if t["section"] == 4]
     depts = {n for t in in_section for n in t["depts"]}
@@ -266,7 +165,6 @@ def test_section_filter_recounts_the_network(browser, source_tasks):
     set_value(browser, "section", "0", "change")
 
 
-@needs_chromium
 def test_search_and_english_labels(browser, iri_of):
     set_value(browser, "search", "人才培养", "input")
     matched = browser.evaluate("[...document.querySelectorAll('g.node.match')].map(g => g.dataset.id)")
