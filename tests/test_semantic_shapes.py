@@ -10,13 +10,12 @@ engines (pySHACL, the reference, and the fast SPARQL engine) must give the same 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
+from shape_cases import ID, Case, add, assert_only_case_nodes, copy, drop, explain, node, replace, with_defects
 
 from ipgraph import paths
 from ipgraph.build import build_sources
@@ -26,60 +25,10 @@ HERE = Path(__file__).parent
 SAMPLE = HERE / "fixtures" / "annual-plan-sample.txt"
 FIXTURES = HERE / "fixtures" / "shapes" / "semantic"
 SEMANTIC_SHAPES = paths.SHAPES_DIR / "semantic.ttl"
-ID = "https://w3id.org/ipgraph/id/"
 IPG = rns.Namespace("https://w3id.org/ipgraph/ontology#")
 SH = rns.SH
 SKOS, DCTERMS, RDF = rns.SKOS, rns.DCTERMS, rns.RDF
 WIKIDATA = "http://www.wikidata.org/entity/"
-
-
-def node(path: str) -> URIRef:
-    """An instance IRI: ``task/7`` is task 7 of the 2021 list; ``concept/…``, ``province/…``,
-    ``scope/…``, ``org/…``, ``ref/…`` and ``annual-plan-2022/…`` are taken as they are."""
-    shared = {"concept", "province", "scope", "org", "ref", "annual-plan-2022"}
-    prefix = "" if path.split("/")[0] in shared else "cnipa-tasklist-2021/"
-    return URIRef(ID + prefix + path)
-
-
-# --- mutations -----------------------------------------------------------------
-
-
-def drop(subject: str, predicate: URIRef, value=None, lang: str | None = None) -> Callable[[Graph], None]:
-    """Remove one value (or every value, or those in one language) of a property."""
-
-    def mutate(g: Graph) -> None:
-        for found in list(g.objects(node(subject), predicate)):
-            if (value is None or found == value) and (lang is None or getattr(found, "language", None) == lang):
-                g.remove((node(subject), predicate, found))
-
-    return mutate
-
-
-def add(subject: str, predicate: URIRef, value) -> Callable[[Graph], None]:
-    return lambda g: g.add((node(subject), predicate, value))
-
-
-def replace(subject: str, predicate: URIRef, value, lang: str | None = None) -> Callable[[Graph], None]:
-    """Replace every value of a property (only the one in ``lang``, if given) by ``value``."""
-
-    def mutate(g: Graph) -> None:
-        drop(subject, predicate, lang=lang)(g)
-        g.add((node(subject), predicate, value))
-
-    return mutate
-
-
-@dataclass(frozen=True)
-class Case:
-    """One defect, the node it is on, and the result that must name it."""
-
-    id: str
-    mutate: Callable[[Graph], None]
-    focus: str
-    path: str
-    check: str
-    message: str = ""  # part of the message, where two constraints share a path and a check
-    others: tuple[str, ...] = field(default=())  # other nodes the defect is rightly reported on
 
 
 CASES = [
@@ -381,23 +330,6 @@ FIXTURE_RESULTS = {
 }
 
 
-def copy(graph: Graph) -> Graph:
-    g = Graph()
-    g += graph
-    return g
-
-
-def found(report: Report, case: Case) -> bool:
-    return any(
-        v.focus == str(node(case.focus)) and v.path == case.path and v.check == case.check and case.message in v.message
-        for v in report.violations
-    )
-
-
-def explain(report: Report) -> str:
-    return "\n".join(f"{v.focus} | {v.path} | {v.check} | {v.message}" for v in report.violations)
-
-
 def key(v) -> tuple:
     """Everything a violation reports except the shape's id (pySHACL names inline shapes by blank node)."""
     return (v.focus, v.label, v.line, v.path, v.constraint, v.check, v.message, v.value, v.severity)
@@ -424,10 +356,7 @@ def two_documents() -> Graph:
 @pytest.fixture(scope="module")
 def broken_report(two_documents, shapes) -> Report:
     """All CASES applied to one copy of the two-document graph, validated once by each engine."""
-    g = copy(two_documents)
-    for case in CASES:
-        case.mutate(g)
-    return both_engines(g, shapes)
+    return both_engines(with_defects(two_documents, [case.mutate for case in CASES]), shapes)
 
 
 # --- the real graphs conform, and use every term the shapes check ---------------------------
@@ -487,13 +416,11 @@ def test_case_nodes_exist(two_documents):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_broken_graph_fails_for_the_right_reason(broken_report, case):
     assert not broken_report.conforms
-    assert found(broken_report, case), explain(broken_report)
+    assert case.found_in(broken_report), explain(broken_report)
 
 
 def test_broken_graph_reports_only_broken_nodes(broken_report):
-    expected = {str(node(c.focus)) for c in CASES} | {str(node(o)) for c in CASES for o in c.others}
-    unexpected = {v.focus for v in broken_report.violations} - expected
-    assert not unexpected, f"{sorted(unexpected)}\n{explain(broken_report)}"
+    assert_only_case_nodes(broken_report, CASES)
 
 
 def test_every_fixture_is_used():

@@ -9,13 +9,25 @@ a SPARQL constraint) that must report it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
+from shape_cases import (
+    ID,
+    Case,
+    Mutation,
+    add,
+    assert_only_case_nodes,
+    copy,
+    drop,
+    explain,
+    found,
+    node,
+    replace,
+    with_defects,
+)
 
 from ipgraph import paths
 from ipgraph.cli import main
@@ -23,7 +35,6 @@ from ipgraph.validate import Report, load_graph, shapes_graph, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 IPG = "https://w3id.org/ipgraph/ontology#"
-ID = "https://w3id.org/ipgraph/id/"
 ORG = "http://www.w3.org/ns/org#"
 SHAPES = "https://w3id.org/ipgraph/shapes#"
 
@@ -32,53 +43,14 @@ def ipg(name: str) -> URIRef:
     return URIRef(IPG + name)
 
 
-def node(path: str) -> URIRef:
-    """An instance IRI: ``task/7`` is task 7 of the 2021 list, ``org/cnipa`` is CNIPA."""
-    prefix = "" if path.split("/")[0] in {"org", "scope", "ref", "date", "completion-time"} else "cnipa-tasklist-2021/"
-    return URIRef(ID + prefix + path) if path else URIRef(ID + "cnipa-tasklist-2021")
-
-
-def copy(graph: Graph) -> Graph:
-    g = Graph()
-    g += graph
-    return g
-
-
-def found(report: Report, focus: URIRef, path: str, check: str) -> bool:
-    return any(v.focus == str(focus) and v.path == path and v.check == check for v in report.violations)
-
-
-def explain(report: Report) -> str:
-    return "\n".join(f"{v.focus} | {v.path} | {v.check} | {v.message}" for v in report.violations)
-
-
 # --- mutations -----------------------------------------------------------------
 
 
-def drop(subject: str, predicate: URIRef, lang: str | None = None) -> Callable[[Graph], None]:
-    """Remove every value of a property (only those in one language, if given)."""
-
-    def mutate(g: Graph) -> None:
-        for value in list(g.objects(node(subject), predicate)):
-            if lang is None or getattr(value, "language", None) == lang:
-                g.remove((node(subject), predicate, value))
-
-    return mutate
-
-
-def add(subject: str, predicate: URIRef, value) -> Callable[[Graph], None]:
-    return lambda g: g.add((node(subject), predicate, value))
-
-
-def replace(subject: str, predicate: URIRef, value) -> Callable[[Graph], None]:
-    return lambda g: g.set((node(subject), predicate, value))
-
-
-def drop_type(subject: str, cls: URIRef) -> Callable[[Graph], None]:
+def drop_type(subject: str, cls: URIRef) -> Mutation:
     return lambda g: g.remove((node(subject), rns.RDF.type, cls))
 
 
-def both_completion_times(task: str) -> Callable[[Graph], None]:
+def both_completion_times(task: str) -> Mutation:
     def mutate(g: Graph) -> None:
         for concept in ("completion-time/by-year-end", "completion-time/progress-within-year"):
             g.add((node(task), ipg("completionTime"), node(concept)))
@@ -86,7 +58,7 @@ def both_completion_times(task: str) -> Callable[[Graph], None]:
     return mutate
 
 
-def add_department(subject: str) -> Callable[[Graph], None]:
+def add_department(subject: str) -> Mutation:
     """A new department typed ipg:Department only (not org:OrganizationalUnit)."""
 
     def mutate(g: Graph) -> None:
@@ -98,24 +70,12 @@ def add_department(subject: str) -> Callable[[Graph], None]:
     return mutate
 
 
-def drop_measures(task: str) -> Callable[[Graph], None]:
+def drop_measures(task: str) -> Mutation:
     def mutate(g: Graph) -> None:
         for measure in list(g.subjects(ipg("task"), node(task))):
             g.remove((measure, None, None))
 
     return mutate
-
-
-@dataclass(frozen=True)
-class Case:
-    """One defect, the node it is on, and the result that must name it."""
-
-    id: str
-    mutate: Callable[[Graph], None]
-    focus: str
-    path: str
-    check: str
-    others: tuple[str, ...] = field(default=())  # other nodes the defect may also be reported on
 
 
 CASES = [
@@ -139,12 +99,16 @@ CASES = [
     ),
     Case("section-no-title", drop("section/2", rns.DCTERMS.title), "section/2", "dcterms:title", "MinCount"),
     Case(
-        "section-no-en-label", drop("section/3", rns.RDFS.label, "en"), "section/3", "rdfs:label", "QualifiedMinCount"
+        "section-no-en-label",
+        drop("section/3", rns.RDFS.label, lang="en"),
+        "section/3",
+        "rdfs:label",
+        "QualifiedMinCount",
     ),
     # tasks
     Case("task-no-section", drop("task/1", ipg("section")), "task/1", "ipg:section", "MinCount"),
     Case("task-two-sections", add("task/2", ipg("section"), node("section/8")), "task/2", "ipg:section", "MaxCount"),
-    Case("task-no-tasklist", drop("task/3", ipg("taskList")), "task/3", "ipg:taskList", "MinCount", ("task/4",)),
+    Case("task-no-tasklist", drop("task/3", ipg("taskList")), "task/3", "ipg:taskList", "MinCount", others=("task/4",)),
     Case("task-no-title", drop("task/5", rns.DCTERMS.title), "task/5", "dcterms:title", "MinCount"),
     Case(
         "task-two-completion-times",
@@ -153,7 +117,7 @@ CASES = [
         "ipg:completionTime",
         "MaxCount",
     ),
-    Case("task-no-en-label", drop("task/7", rns.RDFS.label, "en"), "task/7", "rdfs:label", "QualifiedMinCount"),
+    Case("task-no-en-label", drop("task/7", rns.RDFS.label, lang="en"), "task/7", "rdfs:label", "QualifiedMinCount"),
     Case(
         "task-label-language",
         add("task/8", rns.RDFS.label, Literal("tâche", lang="fr")),
@@ -205,7 +169,7 @@ CASES = [
         "task/17",
         "prov:wasDerivedFrom",
         "MinCount",
-        ("task/17/measure/1", "task/17/measure/2"),  # their source is no longer their task's
+        others=("task/17/measure/1", "task/17/measure/2"),  # their source is no longer their task's
     ),
     Case(
         "task-reference-untyped",
@@ -267,11 +231,11 @@ CASES = [
         "task/7/measure/1",
         "ipg:task",
         "MinCount",
-        ("task/7/measure/2",),  # now the first measure of task 7 is numbered 2
+        others=("task/7/measure/2",),  # now the first measure of task 7 is numbered 2
     ),
     Case(
         "measure-no-en-label",
-        drop("task/8/measure/1", rns.RDFS.label, "en"),
+        drop("task/8/measure/1", rns.RDFS.label, lang="en"),
         "task/8/measure/1",
         "rdfs:label",
         "QualifiedMinCount",
@@ -296,7 +260,7 @@ CASES = [
     # departments and organisations
     Case(
         "department-no-en-label",
-        drop("org/cnipa/application-promotion", rns.RDFS.label, "en"),
+        drop("org/cnipa/application-promotion", rns.RDFS.label, lang="en"),
         "org/cnipa/application-promotion",
         "rdfs:label",
         "QualifiedMinCount",
@@ -311,7 +275,7 @@ CASES = [
     Case("department-not-unit", add_department("org/cnipa/new-office"), "org/cnipa/new-office", "rdf:type", "HasValue"),
     Case(
         "organisation-no-en-label",
-        drop("org/cnipa", rns.RDFS.label, "en"),
+        drop("org/cnipa", rns.RDFS.label, lang="en"),
         "org/cnipa",
         "rdfs:label",
         "QualifiedMinCount",
@@ -325,7 +289,11 @@ CASES = [
         "MinCount",
     ),
     Case(
-        "reference-no-en-label", drop("ref/rcep", rns.RDFS.label, "en"), "ref/rcep", "rdfs:label", "QualifiedMinCount"
+        "reference-no-en-label",
+        drop("ref/rcep", rns.RDFS.label, lang="en"),
+        "ref/rcep",
+        "rdfs:label",
+        "QualifiedMinCount",
     ),
     Case(
         "completion-not-concept",
@@ -369,10 +337,7 @@ def real_report(graph, shapes) -> Report:
 @pytest.fixture(scope="module")
 def broken_report(graph, shapes) -> Report:
     """All CASES applied to one copy of the graph (each on its own node), validated once."""
-    g = copy(graph)
-    for case in CASES:
-        case.mutate(g)
-    return validate(g, shapes)
+    return validate(with_defects(graph, [case.mutate for case in CASES]), shapes)
 
 
 def test_the_real_graph_conforms(real_report):
@@ -395,13 +360,11 @@ def test_case_nodes_exist(graph):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_broken_graph_fails_for_the_right_reason(broken_report, case):
     assert not broken_report.conforms
-    assert found(broken_report, node(case.focus), case.path, case.check), explain(broken_report)
+    assert case.found_in(broken_report), explain(broken_report)
 
 
 def test_broken_graph_reports_only_broken_nodes(broken_report):
-    expected = {str(node(c.focus)) for c in CASES} | {str(node(o)) for c in CASES for o in c.others}
-    unexpected = {v.focus for v in broken_report.violations} - expected
-    assert not unexpected, f"{sorted(unexpected)}\n{explain(broken_report)}"
+    assert_only_case_nodes(broken_report, CASES)
 
 
 # --- defects spanning several nodes ----------------------------------------------
@@ -411,10 +374,8 @@ def test_broken_graph_reports_only_broken_nodes(broken_report):
 ADDITIONS = sorted(p.name for p in FIXTURES.glob("*.ttl") if p.name != "not-turtle.ttl")
 
 
-def broken(graph: Graph, shapes: Graph, *mutations: Callable[[Graph], None], additions=()) -> Report:
-    g = copy(graph)
-    for mutate in mutations:
-        mutate(g)
+def broken(graph: Graph, shapes: Graph, *mutations: Mutation, additions=()) -> Report:
+    g = with_defects(graph, mutations)
     for name in additions:
         g.parse(FIXTURES / name, format="turtle")
     report = validate(g, shapes)
