@@ -71,6 +71,18 @@ class Timer:
         return figure, result
 
 
+CHILD_MEMORY = 6 * 2**30  # address space a forked run may add to what it inherits
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at its present size plus ``extra`` bytes."""
+    import resource
+
+    status = Path("/proc/self/status").read_text()
+    size = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmSize:"))) * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+
+
 def forked(action: Callable[[], int], timeout: float) -> tuple[float, int] | None:
     """Run ``action`` once in a forked child (which shares this process's data copy-on-write):
     (seconds, its result) — or None when it ran past ``timeout`` seconds and was stopped."""
@@ -80,6 +92,7 @@ def forked(action: Callable[[], int], timeout: float) -> tuple[float, int] | Non
     receive, send = context.Pipe(duplex=False)
 
     def child() -> None:
+        _limit_memory(CHILD_MEMORY)
         start = time.perf_counter()
         result = action()
         send.send((time.perf_counter() - start, result))
@@ -88,7 +101,12 @@ def forked(action: Callable[[], int], timeout: float) -> tuple[float, int] | Non
     process.start()
     try:
         if receive.poll(timeout):
-            return receive.recv()
+            try:
+                return receive.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"ended without an answer (memory limit: {CHILD_MEMORY / 2**30:.0f} GiB more)"
+                ) from None
         return None
     finally:
         process.kill()

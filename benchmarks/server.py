@@ -26,22 +26,42 @@ def executable() -> str | None:
 
 
 class OxigraphServer:
-    """An in-memory ``oxigraph serve`` bound to 127.0.0.1; use as a context manager."""
+    """An in-memory ``oxigraph serve`` bound to 127.0.0.1; use as a context manager.
 
-    def __init__(self, command: str):
+    A request is stopped after ``timeout`` seconds, and the server may use at most
+    ``memory`` bytes of address space (a query whose intermediate results grow with the
+    square of the graph once took 23 GB and was killed by the kernel): after either, the
+    server is gone and ``restart`` starts a fresh one.
+    """
+
+    def __init__(self, command: str, timeout: float = 120.0, memory: int = 8 * 2**30):
         self.command = command
+        self.timeout = timeout
+        self.memory = memory
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.connection: http.client.HTTPConnection | None = None
 
     def __enter__(self) -> OxigraphServer:
         self.process = subprocess.Popen(
-            [self.command, "serve", "--bind", f"127.0.0.1:{self.port}"],
+            [self.command, "serve", "--bind", f"127.0.0.1:{self.port}", "--timeout-s", str(int(self.timeout))],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=self._limit_memory,
         )
         self._wait_ready()
         return self
+
+    def _limit_memory(self) -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (self.memory, self.memory))
+
+    def restart(self) -> None:
+        """Stop the server (if it still runs) and start an empty one."""
+        self.__exit__(None, None, None)
+        self.connection, self.port = None, free_port()
+        self.__enter__()
 
     def __exit__(self, *exc) -> None:
         if self.connection:
@@ -70,12 +90,12 @@ class OxigraphServer:
         """One HTTP request on a kept-alive connection (reconnecting if the server closed it)."""
         for attempt in (1, 2):
             if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=3600)
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout + 10)
             try:
                 self.connection.request(method, path, body=body, headers=headers or {})
                 response = self.connection.getresponse()
                 data = response.read()
-            except (http.client.HTTPException, ConnectionError):
+            except (http.client.HTTPException, ConnectionError, TimeoutError):
                 self.connection.close()
                 self.connection = None
                 if attempt == 2:

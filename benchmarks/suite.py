@@ -217,9 +217,7 @@ class Suite:
             else:
                 self._rdflib_query(name, query, bindings)
             if self.server:
-                text = inline_values(query.text, bindings)
-                rows = self.timed("query", name, "oxigraph-server", lambda t=text: self.server.select(t))
-                self.add_rows(rows)
+                self._server_query(name, inline_values(query.text, bindings))
 
     def _ipgraph_query(self, name: str, query, params: dict) -> None:
         """A first run in a forked child stopped after ``limits.query_timeout`` (a query whose
@@ -227,7 +225,11 @@ class Suite:
         from ipgraph.run import run_embedded
 
         self.progress.describe(f"{self.scale.target:,} · query: {name} [ipgraph]")
-        probe = forked(lambda: _result_size(run_embedded(self.store, query, params)), self.limits.query_timeout)
+        try:
+            probe = forked(lambda: _result_size(run_embedded(self.store, query, params)), self.limits.query_timeout)
+        except RuntimeError as exc:
+            self.figures.append(failed("query", name, "ipgraph", exc))
+            return
         if probe is None:
             note = f"{TIMED_OUT} {self.limits.query_timeout:.0f} s"
             self.figures.append(Figure("query", name, "ipgraph", [self.limits.query_timeout], note=note))
@@ -238,6 +240,16 @@ class Suite:
         result = self.timed("query", name, "ipgraph", lambda: run_embedded(self.store, query, params))
         self.add_rows(_result_size(result))
 
+    def _server_query(self, name: str, text: str) -> None:
+        """One query over HTTP; a server that failed (time or memory limit) is restarted and reloaded."""
+        rows = self.timed("query", name, "oxigraph-server", lambda: self.server.select(text))
+        if rows is None:
+            self.progress.describe(f"{self.scale.target:,} · restarting the Oxigraph server")
+            self.server.restart()
+            self.server.replace(self.scale.nt)
+            return
+        self.add_rows(rows)
+
     def _rdflib_query(self, name: str, query, bindings: dict) -> None:
         """rdflib's engine, each run in a forked child stopped after ``limits.timeout`` seconds
         (some queries need minutes on it): a stopped run gives a lower bound of its time."""
@@ -245,7 +257,11 @@ class Suite:
         self.progress.describe(f"{self.scale.target:,} · query: {name} [rdflib]")
         figure, spent = Figure("query", name, "rdflib"), 0.0
         while len(figure.runs) < self.timer.repeats and spent <= self.timer.budget:
-            run = forked(lambda: len(list(self.graph.query(query.text, initBindings=initial))), self.limits.timeout)
+            try:
+                run = forked(lambda: len(list(self.graph.query(query.text, initBindings=initial))), self.limits.timeout)
+            except RuntimeError as exc:
+                figure = failed("query", name, "rdflib", exc)
+                break
             if run is None:
                 figure.runs, figure.note = [self.limits.timeout], f"{TIMED_OUT} {self.limits.timeout:.0f} s"
                 break
@@ -315,6 +331,9 @@ class Suite:
             figure.unit, figure.note = "B", note
             self.figures.append(figure)
 
+    def nt_size(self) -> int:
+        return self.scale.nt.stat().st_size if self.scale.nt.exists() else 0
+
     def run(self, named_for_cli: str) -> list[Figure]:
         self.prepare()
         steps = [
@@ -327,7 +346,8 @@ class Suite:
                 if command is None:
                     self.figures.append(Figure("load", "oxigraph server", "oxigraph-server", note="not installed"))
                 else:
-                    self.server = stack.enter_context(OxigraphServer(command))
+                    server = OxigraphServer(command, self.limits.query_timeout, max(8 * 2**30, 40 * self.nt_size()))
+                    self.server = stack.enter_context(server)
             for step in steps:
                 step()
                 self.progress.advance()
