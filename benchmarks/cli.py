@@ -90,6 +90,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> dict:
                     "figures": [f.to_json() for f in figures],
                 }
             )
+            # each finished scale is kept, should a later, larger one not finish
+            atomic_write(args.out / "results.partial.json", json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     return results
 
 
