@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import shutil
@@ -47,15 +48,21 @@ class OxigraphServer:
             [self.command, "serve", "--bind", f"127.0.0.1:{self.port}", "--timeout-s", str(int(self.timeout))],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=self._limit_memory,
+            preexec_fn=self._prepare_child,
         )
         self._wait_ready()
         return self
 
-    def _limit_memory(self) -> None:
+    def _prepare_child(self) -> None:
+        """In the server process: the memory cap, and SIGTERM when the runner dies (Linux), since a
+        runner busy in a long native call cannot run its own SIGTERM handler before it is killed."""
+        import ctypes
         import resource
+        import signal
 
         resource.setrlimit(resource.RLIMIT_AS, (self.memory, self.memory))
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
     def restart(self) -> None:
         """Stop the server (if it still runs) and start an empty one."""
