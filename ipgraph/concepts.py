@@ -151,6 +151,16 @@ def _cross_document(left: list, right: list | None) -> Iterator[tuple[Node, Node
     return ((a, b) for (a, doc_a), (b, doc_b) in pairs if doc_a != doc_b)
 
 
+def _title_groups(graph: Graph) -> dict[frozenset[str], list[tuple[Node, Node]]]:
+    """(task, document) of every task with a title and a document, by its title's bigrams."""
+    groups: dict[frozenset[str], list[tuple[Node, Node]]] = defaultdict(list)
+    for task in graph.subjects(RDF.type, IPG.Task):
+        title, doc = graph.value(task, DCTERMS.title), graph.value(task, IPG.taskList)
+        if title is not None and doc is not None:
+            groups[frozenset(_bigrams(str(title)))].append((task, doc))
+    return groups
+
+
 def link_similar_titles(graph: Graph) -> None:
     """Add ``ipg:similarTitle`` both ways between similar tasks of different documents.
 
@@ -158,16 +168,15 @@ def link_similar_titles(graph: Graph) -> None:
     finds the similar groups, so the work follows the distinct titles and the links made,
     not the pairs of tasks.
     """
-    groups: dict[frozenset[str], list[tuple[Node, Node]]] = defaultdict(list)
-    for task in graph.subjects(RDF.type, IPG.Task):
-        title, doc = graph.value(task, DCTERMS.title), graph.value(task, IPG.taskList)
-        if title is not None and doc is not None:
-            groups[frozenset(_bigrams(str(title)))].append((task, doc))
+    groups = _title_groups(graph)
     keys = list(groups)
-    for i, j in similar_set_pairs(keys, SIMILAR_TITLE_THRESHOLD):
-        for a, b in _cross_document(groups[keys[i]], groups[keys[j]] if i != j else None):
-            graph.add((a, IPG.similarTitle, b))
-            graph.add((b, IPG.similarTitle, a))
+    pairs = (
+        pair
+        for i, j in similar_set_pairs(keys, SIMILAR_TITLE_THRESHOLD)
+        for pair in _cross_document(groups[keys[i]], groups[keys[j]] if i != j else None)
+    )
+    link = IPG.similarTitle
+    graph.addN(quad for a, b in pairs for quad in ((a, link, b, graph), (b, link, a, graph)))
 
 
 # --- the review table ---------------------------------------------------------------
