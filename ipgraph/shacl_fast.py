@@ -31,6 +31,8 @@ fixtures and on mutated graphs.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, fields
 from itertools import count
@@ -77,6 +79,8 @@ VALUE_PARAMS = {
     SH["in"], SH["or"], SH["and"], SH["not"], SH.node, SH.hasValue, *RANGES,
 }  # fmt: skip
 FOCUS_PARAMS = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape}
+# Below this many triples the checks run in this process: forking would cost more than it saves.
+PARALLEL_FROM = 200_000
 
 
 class Unsupported(Exception):
@@ -545,11 +549,51 @@ def _original_datatype_rows(check: Check, rows: list[dict], originals: Originals
     return out
 
 
-def _solutions(store: ox.Store, check: Check, originals: Originals | None) -> list[tuple[dict, str | None]]:
-    """The rows of one check that are violations, with the value as the report shows it."""
-    solutions = store.query(check.query)
+def _query_rows(store: ox.Store, query: str) -> list[dict]:
+    solutions = store.query(query)
     names = [variable.value for variable in solutions.variables]
-    rows = [{name: solution[name] for name in names} for solution in solutions]
+    return [{name: solution[name] for name in names} for solution in solutions]
+
+
+# What forked workers read: set just before the pool forks, so children inherit the store
+# instead of receiving a copy.
+_SHARED: tuple[ox.Store, list[str]] | None = None
+
+
+def _rows_of(index: int) -> tuple[int, list[dict]]:
+    store, queries = _SHARED
+    return index, _query_rows(store, queries[index])
+
+
+def workers_for(store: ox.Store) -> int:
+    """How many processes to run the checks in: one per core (at most 4) for graphs of
+    :data:`PARALLEL_FROM` triples or more where processes can be forked, else one."""
+    if "fork" not in multiprocessing.get_all_start_methods() or len(store) < PARALLEL_FROM:
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _all_rows(store: ox.Store, checks: list[Check], workers: int) -> list[list[dict]]:
+    """Each check's rows, in the order of ``checks``; in ``workers`` forked processes when above 1.
+
+    The store is read-only here, so forked children share its memory with the parent. SPARQL
+    constraints, the slowest checks, are handed out first so the processes finish together.
+    """
+    if workers <= 1:
+        return [_query_rows(store, check.query) for check in checks]
+    global _SHARED
+    order = sorted(range(len(checks)), key=lambda i: checks[i].component != component("SPARQL"))
+    _SHARED = (store, [check.query for check in checks])
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            rows = dict(pool.imap_unordered(_rows_of, order, chunksize=1))
+    finally:
+        _SHARED = None
+    return [rows[i] for i in range(len(checks))]
+
+
+def _solutions(check: Check, rows: list[dict], originals: Originals | None) -> list[tuple[dict, str | None]]:
+    """The rows of one check that are violations, with the value as the report shows it."""
     if check.original_datatype is not None:
         if originals is None:
             raise Unsupported(f"sh:datatype {shorten(check.original_datatype)} needs the original triples")
@@ -558,10 +602,19 @@ def _solutions(store: ox.Store, check: Check, originals: Originals | None) -> li
     return [(row, shown(row["this"], row["value"]) if row.get("value") is not None else None) for row in rows]
 
 
-def run_checks(store: ox.Store, checks: list[Check], data: Graph | None = None) -> Report:
-    """Run compiled checks; ``data`` is the graph the store was loaded from (see the module docstring)."""
+def run_checks(store: ox.Store, checks: list[Check], data: Graph | None = None, workers: int | None = None) -> Report:
+    """Run compiled checks; ``data`` is the graph the store was loaded from (see the module docstring).
+
+    ``workers``: processes to run the queries in (default: :func:`workers_for`); the report
+    does not depend on it.
+    """
     originals = Originals(data, store) if data is not None else None
-    found = [(check, row, value) for check in checks for row, value in _solutions(store, check, originals)]
+    all_rows = _all_rows(store, checks, workers if workers is not None else workers_for(store))
+    found = [
+        (check, row, value)
+        for check, rows in zip(checks, all_rows, strict=True)
+        for row, value in _solutions(check, rows, originals)
+    ]
     focus_nodes = {row["this"] for _, row, _ in found}
     described = _describe_original(data, focus_nodes) if data is not None else _describe(store, focus_nodes)
     violations = {}
@@ -596,17 +649,17 @@ def _violation(**values) -> Violation:
     return Violation(**{f.name: values.get(f.name) for f in fields(Violation)})
 
 
-def validate_store(store, shapes: Graph | None = None, data: Graph | None = None) -> Report:
+def validate_store(store, shapes: Graph | None = None, data: Graph | None = None, workers: int | None = None) -> Report:
     """Validate an :class:`~ipgraph.store.EmbeddedStore` (or a pyoxigraph Store) against the shapes.
 
     ``data``: the rdflib graph the store was loaded from, needed when the shapes constrain a
-    literal to an integer-derived datatype (the store keeps only xsd:integer). Raises
-    :class:`Unsupported` when the shapes need pySHACL.
+    literal to an integer-derived datatype (the store keeps only xsd:integer). ``workers``: see
+    :func:`run_checks`. Raises :class:`Unsupported` when the shapes need pySHACL.
     """
     from .validate import shapes_graph
 
     checks = compile_shapes(shapes if shapes is not None else shapes_graph())
-    return run_checks(getattr(store, "store", store), checks, data)
+    return run_checks(getattr(store, "store", store), checks, data, workers)
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:

@@ -74,6 +74,16 @@ def test_graph_with_many_defects_same_violations(graph, shapes):
     assert {"MinCount", "LanguageIn", "UniqueLang", "Class", "Pattern", "Node", "QualifiedMinCount"} <= checks
 
 
+def test_checks_in_forked_workers_give_the_same_report(graph, shapes):
+    """Large graphs run the checks in several processes; the report must not depend on it."""
+    broken = with_defects(graph)
+    store = EmbeddedStore.from_rdflib(broken)
+    alone = validate_store(store, shapes, broken, workers=1)
+    together = validate_store(store, shapes, broken, workers=2)
+    assert len(alone.violations) >= 9
+    assert together == alone
+
+
 INTEGER_TYPES = {rns.XSD.integer, rns.XSD.positiveInteger, rns.XSD.nonNegativeInteger, rns.XSD.int, rns.XSD.long}
 
 
