@@ -51,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
         default=Limits.timeout,
         help="stop one run of an rdflib query after this many seconds (its time is then a lower bound)",
     )
+    p.add_argument(
+        "--rdflib-stop-ratio",
+        type=float,
+        default=Limits.stop_ratio,
+        help="also stop it once it has taken this many times ipgraph's time for the query (default: 100)",
+    )
     p.add_argument("--results", action="store_true", help="also write benchmarks/RESULTS.md")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return p
@@ -62,7 +68,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> dict:
     except argparse.ArgumentTypeError as exc:
         raise SystemExit(f"python -m benchmarks: --scales: {exc}") from None
     timer = Timer(max(1, args.repeats), args.budget)
-    limits = Limits(args.rdflib_max, args.pyshacl_max, args.rdflib_timeout)
+    limits = Limits(args.rdflib_max, args.pyshacl_max, args.rdflib_timeout, args.rdflib_stop_ratio)
     results = {
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": shlex.join(["python -m benchmarks", *argv]),
@@ -71,7 +77,12 @@ def run(args: argparse.Namespace, argv: list[str]) -> dict:
             "budget": timer.budget,
             "seed": args.seed,
             "scales": targets,
-            "limits": {"rdflib": limits.rdflib, "pyshacl": limits.pyshacl, "rdflib_timeout": limits.timeout},
+            "limits": {
+                "rdflib": limits.rdflib,
+                "pyshacl": limits.pyshacl,
+                "rdflib_timeout": limits.timeout,
+                "rdflib_stop_ratio": limits.stop_ratio,
+            },
         },
         "machine": machine(),
         "scales": [],

@@ -54,15 +54,23 @@ class Timer:
     budget: float = 30.0
 
     def measure(
-        self, section: str, op: str, engine: str, action: Callable[[], object], **extra
+        self,
+        section: str,
+        op: str,
+        engine: str,
+        action: Callable[..., object],
+        setup: Callable[[], object] | None = None,
+        **extra,
     ) -> tuple[Figure, object]:
+        """Time ``action()``, or ``action(setup())`` with ``setup`` run untimed before each run."""
         figure = Figure(section, op, engine, **extra)
         result = None
         spent = 0.0
         for _ in range(self.repeats):
+            argument = setup() if setup is not None else None
             gc.collect()
             start = time.perf_counter()
-            result = action()
+            result = action(argument) if setup is not None else action()
             elapsed = time.perf_counter() - start
             figure.runs.append(elapsed)
             spent += elapsed
