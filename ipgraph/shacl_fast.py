@@ -102,6 +102,9 @@ class Check:
     # an integer-derived datatype the rows' values must have in the original triples, and their predicate
     original_datatype: str | None = None
     predicate: str | None = None
+    # a boolean column of ``query`` true on this check's rows: checks that scan the same values
+    # share one query (see ``Compiler.property_checks``); None: every row is a violation
+    flag: str | None = None
 
 
 def component(name: str) -> str:
@@ -257,7 +260,7 @@ class Compiler:
     def _deactivated(self, shape) -> bool:
         return str(self.g.value(shape, SH.deactivated) or "").lower() == "true"
 
-    def _check(self, query: str, shape, name: str, path: str, constraint=None, **original) -> Check:
+    def _check(self, query: str, shape, name: str, path: str, constraint=None, **extra_fields) -> Check:
         shape_id = str(shape) if isinstance(shape, URIRef) else ""
         extra = self._messages(constraint) if constraint is not None else ()
         short = str(self.g.value(constraint, SH.name) or name) if constraint is not None else name
@@ -270,7 +273,7 @@ class Compiler:
             extra,
             self._severity(shape),
             short,
-            **original,
+            **extra_fields,
         )
 
     def node_checks(self, shape, focus: str) -> list[Check]:
@@ -292,27 +295,51 @@ class Compiler:
         return out
 
     def property_checks(self, shape, focus: str) -> list[Check]:
+        """The checks of a property shape. Its value-type conditions share one query, which reads
+        each value once and flags which conditions it fails (they used to take a query each)."""
         self._check_known(shape)
         path, shown = self.path(self.g.value(shape, SH.path))
-        out = []
+        out, conditions = [], []
         for param, value in sorted(self.g.predicate_objects(shape)):
             if param == SH.flags or param not in VALUE_PARAMS:
                 continue
             if param == SH.hasValue:
                 query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value)} }} }}"
+                out.append(self._check(query, shape, _component_name(param), shown))
             elif param == SH.datatype and integer_family(value):
                 out.append(self.original_datatype_check(shape, focus, path, shown, value))
-                continue
             else:
-                cond = self.condition(param, value, "?value", shape)
-                query = (
-                    f"SELECT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER (!COALESCE({cond}, false)) }}"
-                )
-            out.append(self._check(query, shape, _component_name(param), shown))
+                conditions.append((_component_name(param), param, value))
+        out += self._value_checks(shape, focus, path, shown, conditions)
         out += self.cardinality_checks(shape, focus, path, shown)
         for constraint in self.g.objects(shape, SH.sparql):
             out.append(self.sparql_check(shape, constraint, focus, (path, shown)))
         return out
+
+    def _value_checks(self, shape, focus: str, path: str, shown: str, conditions: list) -> list[Check]:
+        """One query for all value-type conditions (component, parameter, value) of a property
+        shape: each value is read once, and a boolean column per condition flags failures.
+        An sh:class condition joins the class's members, listed once, instead of testing each
+        value with EXISTS (half the time on large graphs)."""
+        if not conditions:
+            return []
+        patterns, flags = [], []
+        for i, (name, param, value) in enumerate(conditions):
+            if param == SH["class"]:
+                members = f"SELECT ?value (true AS ?_is{i}) WHERE {{ ?value {CLASS_OF} {term(value)} }}"
+                patterns.append(f"OPTIONAL {{ {members} }}")
+                cond = f"BOUND(?_is{i})"
+            else:
+                cond = self.condition(param, value, "?value", shape)
+            patterns.append(f"BIND (!COALESCE({cond}, false) AS ?_fails{i})")
+            flags.append((name, f"_fails{i}"))
+        columns = " ".join(f"?{flag}" for _, flag in flags)
+        failed = " || ".join(f"?{flag}" for _, flag in flags)
+        query = (
+            f"SELECT ?this ?value {columns} WHERE {{ {focus} ?this {path} ?value . "
+            f"{' '.join(patterns)} FILTER ({failed}) }}"
+        )
+        return [self._check(query, shape, name, shown, flag=flag) for name, flag in flags]
 
     def original_datatype_check(self, shape, focus: str, path: str, shown: str, datatype) -> Check:
         """sh:datatype with an integer-derived type: the store lists the candidates (every value
@@ -329,13 +356,27 @@ class Compiler:
             f"OPTIONAL {{ ?this {path} ?v FILTER ({cond}) }} }} GROUP BY ?this }} FILTER (?n {test}) }}"
         )
 
+    def _counts(self, focus: str, path: str, tests: dict[str, str]) -> str:
+        """One count per focus node, flagged by each test (flag name → test) it fails."""
+        binds = " ".join(f"BIND ((?n {test}) AS ?{flag})" for flag, test in tests.items())
+        return (
+            f"SELECT ?this {' '.join('?' + f for f in tests)} WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
+            f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this }} {binds} "
+            f"FILTER ({' || '.join('?' + f for f in tests)}) }}"
+        )
+
     def cardinality_checks(self, shape, focus: str, path: str, shown: str) -> list[Check]:
         g, out = self.g, []
         minimum, maximum = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
+        tests = {}
         if minimum is not None and int(minimum) > 0:
-            out.append(self._check(self._count(focus, path, f"< {int(minimum)}"), shape, "MinCount", shown))
+            tests["_below"] = f"< {int(minimum)}"
         if maximum is not None:
-            out.append(self._check(self._count(focus, path, f"> {int(maximum)}"), shape, "MaxCount", shown))
+            tests["_above"] = f"> {int(maximum)}"
+        if tests:
+            query = self._counts(focus, path, tests)
+            names = {"_below": "MinCount", "_above": "MaxCount"}
+            out += [self._check(query, shape, names[flag], shown, flag=flag) for flag in tests]
         if str(g.value(shape, SH.uniqueLang) or "").lower() == "true":
             query = (
                 f'SELECT ?this WHERE {{ {focus} ?this {path} ?v . BIND (lang(?v) AS ?lang) FILTER (?lang != "") }} '
@@ -576,20 +617,33 @@ def workers_for(store: ox.Store) -> int:
 def _all_rows(store: ox.Store, checks: list[Check], workers: int) -> list[list[dict]]:
     """Each check's rows, in the order of ``checks``; in ``workers`` forked processes when above 1.
 
-    The store is read-only here, so forked children share its memory with the parent. SPARQL
-    constraints, the slowest checks, are handed out first so the processes finish together.
+    Checks that share a query run it once. The store is read-only here, so forked children
+    share its memory with the parent. SPARQL constraints, the slowest checks, are handed out
+    first so the processes finish together.
     """
+    queries = list(dict.fromkeys(check.query for check in checks))
     if workers <= 1:
-        return [_query_rows(store, check.query) for check in checks]
-    global _SHARED
-    order = sorted(range(len(checks)), key=lambda i: checks[i].component != component("SPARQL"))
-    _SHARED = (store, [check.query for check in checks])
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            rows = dict(pool.imap_unordered(_rows_of, order, chunksize=1))
-    finally:
-        _SHARED = None
-    return [rows[i] for i in range(len(checks))]
+        answers = [_query_rows(store, query) for query in queries]
+    else:
+        global _SHARED
+        sparql = {check.query for check in checks if check.component == component("SPARQL")}
+        order = sorted(range(len(queries)), key=lambda i: queries[i] not in sparql)
+        _SHARED = (store, queries)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                done = dict(pool.imap_unordered(_rows_of, order, chunksize=1))
+        finally:
+            _SHARED = None
+        answers = [done[i] for i in range(len(queries))]
+    by_query = dict(zip(queries, answers, strict=True))
+    return [_flagged(by_query[check.query], check.flag) for check in checks]
+
+
+def _flagged(rows: list[dict], flag: str | None) -> list[dict]:
+    """The rows of a shared query that are violations of the check with this flag."""
+    if flag is None:
+        return rows
+    return [row for row in rows if row.get(flag) is not None and row[flag].value == "true"]
 
 
 def _solutions(check: Check, rows: list[dict], originals: Originals | None) -> list[tuple[dict, str | None]]:
