@@ -139,6 +139,21 @@ def wall_time(argv: list[str], repeats: int, cwd: Path = ROOT) -> list[float]:
     return times
 
 
+def peak_rss() -> int:
+    """This process's peak resident set size in bytes.
+
+    Linux keeps ``getrusage``'s ``ru_maxrss`` across ``execve``, so a probe started from a large
+    process would report its parent's size; ``VmHWM`` belongs to the new program alone."""
+    import resource
+
+    status = Path("/proc/self/status")
+    if status.exists():
+        line = next((x for x in status.read_text().splitlines() if x.startswith("VmHWM:")), None)
+        if line is not None:
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+
 def child_peak_rss(code: str, *args: str) -> tuple[int, dict]:
     """Run Python ``code`` in a fresh interpreter; its peak RSS in bytes and the JSON it prints."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -407,7 +407,8 @@ STEPS_PER_SCALE = 7
 # The answers are counted as they stream, not kept: the figure is the store's and the engine's
 # memory, not that of a Python list of rows (a query's answer can be millions of rows).
 MEMORY_EMBEDDED = """
-import json, resource, sys
+import json, sys
+from benchmarks.measure import peak_rss
 from benchmarks.suite import sample_params
 from ipgraph.queries import library
 from ipgraph.store import EmbeddedStore
@@ -418,14 +419,15 @@ for name, query in library().items():
         answer = store.query(query.text, query.bind(sample_params(query)))
         if not isinstance(answer, bool) and hasattr(answer, "__iter__"):
             sum(1 for _ in answer)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = peak_rss()
 print(json.dumps({"peak_rss": peak, "triples": len(store)}))
 """
 
 MEMORY_RDFLIB = """
-import json, resource, sys
+import json, sys
+from benchmarks.measure import peak_rss
 from rdflib import Graph
 graph = Graph().parse(sys.argv[1], format="nt")
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = peak_rss()
 print(json.dumps({"peak_rss": peak, "triples": len(graph)}))
 """
