@@ -373,17 +373,20 @@ def view_data(runner: Runner) -> dict[str, Any]:
     bipartite = network.bipartite_graph(runner)
     graph = network.annotate(network.department_graph(runner, bipartite))
     positions = network.layout(graph)
-    measures: dict[int, list[dict[str, Any]]] = {}
+    measures: dict[str, dict[str, dict[str, Any]]] = {}  # task → measure → entry (task numbers repeat)
     for row in network.fetch(runner, network.MEASURES):
-        measures.setdefault(int(row["number"]), []).append(
-            {
-                "number": int(row["measure_number"]),
-                "text": row["text"],
-                "zh": row.get("addressee_zh", ""),
-                "en": row.get("addressee_en", ""),
-                "line": int(row["line"]) if "line" in row else None,
-            }
-        )
+        entry = measures.setdefault(row["task"], {}).get(row["measure"])
+        if entry is not None:  # one row per addressee: an annual-plan item names several bodies
+            entry["zh"] = "、".join(filter(None, (entry["zh"], row.get("addressee_zh", ""))))
+            entry["en"] = ", ".join(filter(None, (entry["en"], row.get("addressee_en", ""))))
+            continue
+        measures[row["task"]][row["measure"]] = {
+            "number": int(row["measure_number"]),
+            "text": row["text"],
+            "zh": row.get("addressee_zh", ""),
+            "en": row.get("addressee_en", ""),
+            "line": int(row["line"]) if "line" in row else None,
+        }
     return {
         "nodes": [_view_node(graph, n, positions[n]) for n in network.departments(graph)],
         "tasks": [_view_task(bipartite, t, measures) for t in network.tasks(bipartite)],
@@ -398,7 +401,7 @@ def _view_node(graph: nx.Graph, node: str, position: tuple[float, float]) -> dic
     }
 
 
-def _view_task(bipartite: nx.Graph, task: str, measures: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+def _view_task(bipartite: nx.Graph, task: str, measures: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
     info = bipartite.nodes[task]
     return {
         "id": task,
@@ -410,7 +413,7 @@ def _view_task(bipartite: nx.Graph, task: str, measures: dict[int, list[dict[str
         "section_zh": info["section_zh"],
         "section_en": info["section_en"],
         "departments": sorted(bipartite[task]),
-        "measures": measures.get(info["number"], []),
+        "measures": list(measures.get(task, {}).values()),
     }
 
 

@@ -157,3 +157,20 @@ def test_topics_answer_across_documents(mixed_store):
                 for b in re.split(r"[、，]", re.sub(r"(等按职责分工负责|负责)$", "", bodies))
             }
     assert plan == expected
+
+
+def test_html_view_gives_each_task_only_its_own_measures(mixed, mixed_store):
+    """Task numbers repeat across documents: the view must not give task 1 of the plan the
+    measures of task 1 of the 2021 list."""
+    from ipgraph.export import view_data
+    from ipgraph.network import store_runner
+
+    tasks = view_data(store_runner(mixed_store))["tasks"]
+    own = {
+        str(t): sorted(str(mixed.value(m, IPG.text)) for m in mixed.subjects(IPG.task, t))
+        for t in mixed.subjects(RDF.type, IPG.Task)
+    }
+    by_id = {t["id"]: sorted(m["text"] for m in t["measures"]) for t in tasks}
+    assert by_id.keys() <= own.keys()
+    assert len({own_iri.split("/task/")[0] for own_iri in by_id}) == 2  # both documents are in the view
+    assert all(by_id[t] == own[t] for t in by_id)
