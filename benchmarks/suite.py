@@ -62,7 +62,7 @@ def build_without_title_links(documents):
 
 
 def documents_for(target: int, seed: int) -> int:
-    """How many synthetic documents make at least ``target`` triples.
+    """How many synthetic documents make about ``target`` triples.
 
     Calibrated on 10 and 40 documents: what one more document adds is less than the average
     over the first ten, as the policies and bodies they cite are shared."""
