@@ -350,33 +350,34 @@ class Compiler:
         query = f"SELECT ?this ?value WHERE {{ {focus} ?this {path} ?value }}"
         return self._check(query, shape, "Datatype", shown, original_datatype=str(datatype), predicate=str(predicate))
 
-    def _count(self, focus: str, path: str, test: str, cond: str = "true") -> str:
-        return (
-            f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} "
-            f"OPTIONAL {{ ?this {path} ?v FILTER ({cond}) }} }} GROUP BY ?this }} FILTER (?n {test}) }}"
-        )
-
-    def _counts(self, focus: str, path: str, tests: dict[str, str]) -> str:
-        """One count per focus node, flagged by each test (flag name → test) it fails."""
+    def _counts(self, focus: str, path: str, tests: dict[str, str], cond: str = "true") -> str:
+        """One count per focus node of its values meeting ``cond``, flagged by each test
+        (flag name → test such as ``< 1``) it fails: the tests on one count share a query."""
         binds = " ".join(f"BIND ((?n {test}) AS ?{flag})" for flag, test in tests.items())
         return (
             f"SELECT ?this {' '.join('?' + f for f in tests)} WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
-            f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this }} {binds} "
+            f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v FILTER ({cond}) }} }} GROUP BY ?this }} {binds} "
             f"FILTER ({' || '.join('?' + f for f in tests)}) }}"
         )
 
+    def _count_checks(
+        self, shape, focus, path: str, shown: str, bounds: tuple, names: tuple, cond="true"
+    ) -> list[Check]:
+        """Checks of a minimum and a maximum count (either may be None), sharing one query."""
+        low, high = bounds
+        tests = {"_below": f"< {int(low)}"} if low is not None else {}
+        tests |= {"_above": f"> {int(high)}"} if high is not None else {}
+        if not tests:
+            return []
+        query = self._counts(focus, path, tests, cond)
+        component_of = dict(zip(("_below", "_above"), names, strict=True))
+        return [self._check(query, shape, component_of[flag], shown, flag=flag) for flag in tests]
+
     def cardinality_checks(self, shape, focus: str, path: str, shown: str) -> list[Check]:
-        g, out = self.g, []
-        minimum, maximum = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
-        tests = {}
-        if minimum is not None and int(minimum) > 0:
-            tests["_below"] = f"< {int(minimum)}"
-        if maximum is not None:
-            tests["_above"] = f"> {int(maximum)}"
-        if tests:
-            query = self._counts(focus, path, tests)
-            names = {"_below": "MinCount", "_above": "MaxCount"}
-            out += [self._check(query, shape, names[flag], shown, flag=flag) for flag in tests]
+        g = self.g
+        minimum = g.value(shape, SH.minCount)
+        bounds = (minimum if minimum is not None and int(minimum) > 0 else None, g.value(shape, SH.maxCount))
+        out = self._count_checks(shape, focus, path, shown, bounds, ("MinCount", "MaxCount"))
         if str(g.value(shape, SH.uniqueLang) or "").lower() == "true":
             query = (
                 f'SELECT ?this WHERE {{ {focus} ?this {path} ?v . BIND (lang(?v) AS ?lang) FILTER (?lang != "") }} '
@@ -388,13 +389,9 @@ class Compiler:
             if str(g.value(shape, SH.qualifiedValueShapesDisjoint) or "").lower() == "true":
                 raise Unsupported("sh:qualifiedValueShapesDisjoint")
             cond = self.conforms(qualified, "?v")
-            low, high = g.value(shape, SH.qualifiedMinCount), g.value(shape, SH.qualifiedMaxCount)
-            if low is not None:
-                query = self._count(focus, path, f"< {int(low)}", cond)
-                out.append(self._check(query, shape, "QualifiedMinCount", shown))
-            if high is not None:
-                query = self._count(focus, path, f"> {int(high)}", cond)
-                out.append(self._check(query, shape, "QualifiedMaxCount", shown))
+            bounds = (g.value(shape, SH.qualifiedMinCount), g.value(shape, SH.qualifiedMaxCount))
+            names = ("QualifiedMinCount", "QualifiedMaxCount")
+            out += self._count_checks(shape, focus, path, shown, bounds, names, cond)
         return out
 
     def sparql_check(self, shape, constraint, focus: str, path: tuple[str, str] | None) -> Check:
