@@ -172,14 +172,11 @@ def targets(results: dict) -> list[dict]:
     return checks + cli + _memory_targets(table, scale) + _scaling_targets(results)
 
 
-def _answer_grows(scales: list[dict], key: tuple) -> bool:
+def _answer_grows(tables: list[tuple[int, dict]], key: tuple) -> bool:
     """Does ipgraph's answer grow faster than linearly, from the smallest scale to the largest
-    one that has it (a query stopped at the time limit has no answer size at its scale)?"""
-    sized = [
-        (s["triples"], f["rows"])
-        for s in scales
-        if (f := figures_by_key(s).get(key, {}).get("ipgraph")) and f.get("rows")
-    ]
+    one that has it (a query stopped at the time limit has no answer size at its scale)?
+    ``tables``: (triples, figures by key) of each scale, smallest first."""
+    sized = [(n, f["rows"]) for n, table in tables if (f := table.get(key, {}).get("ipgraph")) and f.get("rows")]
     if len(sized) < 2:
         return False
     answer = growth(sized[0][1], sized[-1][1], sized[0][0], sized[-1][0])
@@ -188,18 +185,17 @@ def _answer_grows(scales: list[dict], key: tuple) -> bool:
 
 def scaling_rows(results: dict) -> list[tuple[str, str, float | None, bool]]:
     """(section, operation, exponent smallest→largest scale, answer grows) for ipgraph's figures."""
-    scales = sorted(results["scales"], key=lambda s: s["triples"])
-    if len(scales) < 2:
+    tables = [(s["triples"], figures_by_key(s)) for s in sorted(results["scales"], key=lambda s: s["triples"])]
+    if len(tables) < 2:
         return []
-    first, last = figures_by_key(scales[0]), figures_by_key(scales[-1])
+    (n_small, first), (n_large, last) = tables[0], tables[-1]
     rows = []
     for key, engines in last.items():
         ours, before = engines.get("ipgraph"), first.get(key, {}).get("ipgraph")
         if not ours or not before or (key[0] == "cli" and "this scale" not in key[1]):
             continue  # the other command-line figures do not depend on the scale
-        n_small, n_large = scales[0]["triples"], scales[-1]["triples"]
         k = growth(before.get("median"), ours.get("median"), n_small, n_large)
-        rows.append((key[0], key[1], k, _answer_grows(scales, key)))
+        rows.append((key[0], key[1], k, _answer_grows(tables, key)))
     return rows
 
 
