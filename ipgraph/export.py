@@ -28,6 +28,7 @@ from . import network
 from .errors import IpgraphError
 from .network import Runner
 from .prefixes import PREFIXES
+from .results import to_ntriples
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "dot", "csv-nodes", "csv-edges", "html", "svg", "png")
@@ -331,7 +332,7 @@ JSONLD_CONTEXT: dict[str, Any] = {
 
 
 def rdf_graph(runner: Runner):
-    """The whole graph as an rdflib Graph, fetched with a CONSTRUCT through the runner.
+    """The whole graph as an rdflib Graph, fetched row by row through the runner (query ``network-all-triples``).
 
     What comes back is what the store holds: Oxigraph, for one, stores derived
     integer types such as ``xsd:positiveInteger`` as ``xsd:integer``. To export a
@@ -340,12 +341,15 @@ def rdf_graph(runner: Runner):
     from rdflib import Graph
 
     result = runner(ALL_TRIPLES, {})
-    if result.kind != "graph":
-        raise ExportError(f"query {ALL_TRIPLES} returned a {result.kind} result, expected triples")
+    if result.kind != "bindings" or result.variables[:3] != ["s", "p", "o"]:
+        raise ExportError(f"query {ALL_TRIPLES} must return rows ?s ?p ?o, not a {result.kind} result")
+    if result.truncated:
+        raise ExportError(f"the store cut query {ALL_TRIPLES} off at {len(result.rows)} rows; raise its row limit")
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    graph.parse(data=result.triples or "", format="nt")
+    lines = (" ".join(to_ntriples(row[v]) for v in ("s", "p", "o")) + " .\n" for row in result.rows)
+    graph.parse(data="".join(lines), format="nt")
     return graph
 
 
