@@ -159,6 +159,16 @@ def test_rdf_through_the_runner_has_every_triple(runner, graph):
     assert set(fetched.subjects()) == set(graph.subjects())
 
 
+def test_rdf_through_the_runner_refuses_a_cut_off_answer(runner):
+    def capped(name, params):
+        result = runner(name, params)
+        result.rows, result.truncated = result.rows[:100], True
+        return result
+
+    with pytest.raises(export.ExportError, match="cut query network-all-triples off at 100 rows"):
+        export.rdf_graph(capped)
+
+
 def test_jsonld_uses_short_names(graph):
     data = json.loads(export.export_rdf(graph, "jsonld"))
     assert data["@context"]["responsibleBody"] == {"@id": "ipg:responsibleBody", "@type": "@id"}
