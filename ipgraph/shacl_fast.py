@@ -548,7 +548,9 @@ def _message(check: Check, row: dict) -> str:
 
 
 def _describe(store: ox.Store, nodes: set) -> dict:
-    """focus IRI → (label, source line), in one query."""
+    """focus IRI → (label, source line), in one query; chosen as ``ipgraph.validate`` chooses them."""
+    from .validate import pick_label, source_line
+
     named = [n for n in nodes if isinstance(n, ox.NamedNode)]
     if not named:
         return {}
@@ -558,29 +560,14 @@ def _describe(store: ox.Store, nodes: set) -> dict:
         f"OPTIONAL {{ ?s <{LABEL}> ?label }} OPTIONAL {{ ?s <{SOURCE_LINE}> ?line }} }}"
     )
     labels: dict = {}
+    lines: dict = {}
     for row in store.query(query):
-        entry = labels.setdefault(row["s"], {"line": None})
-        if row["line"] is not None:
-            entry["line"] = int(row["line"].value)
-        label = row["label"]
-        if label is not None:
-            entry[label.language or ""] = label.value
-    return {s: (e.get("zh") or e.get("en") or e.get("") or "", e["line"]) for s, e in labels.items()}
-
-
-def _describe_original(data: Graph, nodes: set) -> dict:
-    """focus IRI → (label, source line), read from the original triples exactly as ipgraph.validate
-    reads them (when a node has two labels in one language, the same one is shown)."""
-    from .validate import _label
-
-    out = {}
-    for node in nodes:
-        if isinstance(node, ox.NamedNode):
-            subject = URIRef(node.value)
-            line = data.value(subject, URIRef(SOURCE_LINE))
-            number = int(line) if isinstance(line, Literal) and str(line).isdigit() else None
-            out[node] = (_label(data, subject), number)
-    return out
+        label, line = row["label"], row["line"]
+        if isinstance(label, ox.Literal):
+            labels.setdefault(row["s"], set()).add((label.language, label.value))
+        if isinstance(line, ox.Literal):
+            lines.setdefault(row["s"], set()).add(line.value)
+    return {s: (pick_label(list(labels.get(s, ()))), source_line(lines.get(s, ()))) for s in named}
 
 
 def _original_datatype_rows(check: Check, rows: list[dict], originals: Originals) -> list[tuple[dict, str]]:
@@ -681,7 +668,7 @@ def run_checks(store: ox.Store, checks: list[Check], data: Graph | None = None, 
         for row, value in _solutions(check, rows, originals)
     ]
     focus_nodes = {row["this"] for _, row, _ in found}
-    described = _describe_original(data, focus_nodes) if data is not None else _describe(store, focus_nodes)
+    described = _describe(store, focus_nodes)
     violations = {}
     for check, row, value in found:
         focus = row["this"]

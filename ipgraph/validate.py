@@ -174,13 +174,12 @@ def _order(v: Violation) -> tuple:
 
 def _violation(data: Graph, report: Graph, shapes: Graph, result) -> Violation:
     focus = report.value(result, SH.focusNode)
-    line = data.value(focus, IPG.sourceLine)
     component = report.value(result, SH.sourceConstraintComponent)
     value = report.value(result, SH.value)
     return Violation(
         focus=str(focus),
         label=_label(data, focus),
-        line=int(line) if isinstance(line, Literal) and str(line).isdigit() else None,
+        line=_line(data, focus),
         path=_path(report, report.value(result, SH.resultPath)),
         constraint=str(component),
         check=_check(report, shapes, result, component),
@@ -193,10 +192,27 @@ def _violation(data: Graph, report: Graph, shapes: Graph, result) -> Violation:
 
 def _label(data: Graph, node) -> str:
     """The node's zh label (else en, else plain); the first in code-point order if it has several."""
-    labels: dict[str | None, str] = {}
-    for lit in sorted((x for x in data.objects(node, RDFS.label) if isinstance(x, Literal)), key=str):
-        labels.setdefault(lit.language, str(lit))
-    return labels.get("zh") or labels.get("en") or labels.get(None) or ""
+    labels = [(x.language, str(x)) for x in data.objects(node, RDFS.label) if isinstance(x, Literal)]
+    return pick_label(labels)
+
+
+def pick_label(labels: list[tuple[str | None, str]]) -> str:
+    """Of (language, text) pairs, the label a report shows: zh, else en, else untagged; in each, the
+    first in code-point order. Language tags compare in lower case, as BCP 47 has them."""
+    chosen: dict[str | None, str] = {}
+    for language, text in sorted(labels, key=lambda pair: pair[1]):
+        chosen.setdefault(language.lower() if language else None, text)
+    return chosen.get("zh") or chosen.get("en") or chosen.get(None) or ""
+
+
+def _line(data: Graph, node) -> int | None:
+    """The node's source line: the smallest if it has several (a violation of its own)."""
+    return source_line(str(x) for x in data.objects(node, IPG.sourceLine) if isinstance(x, Literal))
+
+
+def source_line(values) -> int | None:
+    """The smallest of these lexical forms that is a line number (digits only), if any."""
+    return min((int(v) for v in values if v.isdigit()), default=None)
 
 
 def _message(report: Graph, result) -> str:

@@ -74,6 +74,22 @@ def test_graph_with_many_defects_same_violations(graph, shapes):
     assert {"MinCount", "LanguageIn", "UniqueLang", "Class", "Pattern", "Node", "QualifiedMinCount"} <= checks
 
 
+def test_reports_name_nodes_alike_when_they_have_several_labels_or_lines(graph, shapes):
+    """A label's language tag in upper case, two labels in one language, two source lines:
+    both engines show the first label in code-point order and the smallest line."""
+    m = with_defects(graph)
+    task = node("task/11")  # no responsible body: reported
+    for label in list(m.objects(task, rns.RDFS.label)):
+        m.remove((task, rns.RDFS.label, label))
+    m.add((task, rns.RDFS.label, Literal("乙任务", lang="ZH")))
+    m.add((task, rns.RDFS.label, Literal("甲任务", lang="zh")))
+    line = m.value(task, ipg("sourceLine"))
+    m.add((task, ipg("sourceLine"), Literal(int(line) + 100, datatype=rns.XSD.positiveInteger)))
+    fast, _ = assert_same(m, shapes)
+    shown = {(v.label, v.line) for v in fast.violations if v.focus == str(task)}
+    assert shown == {(min("乙任务", "甲任务"), int(line))}
+
+
 def test_checks_in_forked_workers_give_the_same_report(graph, shapes):
     """Large graphs run the checks in several processes; the report must not depend on it."""
     broken = with_defects(graph)
