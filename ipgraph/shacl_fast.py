@@ -35,6 +35,7 @@ import gc
 import multiprocessing
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from itertools import count
 
@@ -467,8 +468,9 @@ class Originals:
 
     def __init__(self, data: Graph, store: ox.Store):
         self.data = data
+        self.store = store
         self._literals: dict[str, dict[str, list[Literal]]] = {}
-        self.types = self._integer_types(store)
+        self._types: dict[str, str] = {}
 
     def literals(self, predicate: str) -> dict[str, list[Literal]]:
         """subject IRI → the literals it has for ``predicate``, indexed once per predicate: looking
@@ -481,13 +483,10 @@ class Originals:
             self._literals[predicate] = index
         return self._literals[predicate]
 
-    def _integer_types(self, store: ox.Store) -> dict[str, str]:
-        """predicate → the one integer datatype its values are written with (the store lists the
-        predicates with integer values; the original triples say with which datatypes)."""
-        query = f"SELECT DISTINCT ?p WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && datatype(?o) = <{INTEGER}>) }}"
-        types = {}
-        for row in store.query(query):
-            predicate = row["p"].value
+    def type_of(self, predicate: str) -> str:
+        """The one integer datatype ``predicate``'s values are written with; refused when there are
+        two, as the store cannot tell them apart. Worked out for the predicates a report needs."""
+        if predicate not in self._types:
             written = {str(o.datatype) for values in self.literals(predicate).values() for o in values}
             written &= INTEGER_TYPES
             if len(written) > 1:
@@ -495,13 +494,19 @@ class Originals:
                 raise Unsupported(
                     f"{shorten(predicate)} has integers written as {shown}: the store cannot tell them apart"
                 )
-            types[predicate] = written.pop() if written else INTEGER
-        return types
+            self._types[predicate] = written.pop() if written else INTEGER
+        return self._types[predicate]
+
+    def all_types(self) -> set[str]:
+        """The integer datatypes of every predicate that has integer values in the store."""
+        query = f"SELECT DISTINCT ?p WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && datatype(?o) = <{INTEGER}>) }}"
+        return {self.type_of(row["p"].value) for row in self.store.query(query)}
 
     def written(self, focus, value: ox.Literal, predicate: str) -> list[Literal]:
         """The original literals of ``focus``'s ``predicate`` equal to the store's integer ``value``."""
         if not isinstance(focus, ox.NamedNode):
             raise Unsupported("integer datatypes on blank nodes")
+        self.type_of(predicate)
         return [o for o in self.literals(predicate).get(focus.value, ()) if _same_integer(o, value)]
 
     def datatype(self, focus, value: ox.Literal) -> str:
@@ -510,12 +515,12 @@ class Originals:
             raise Unsupported("integer datatypes on blank nodes")
         subject = URIRef(focus.value)
         near = {
-            self.types[str(p)]
+            self.type_of(str(p))
             for p, o in self.data.predicate_objects(subject)
-            if str(p) in self.types and isinstance(o, Literal) and _same_integer(o, value)
+            if isinstance(o, Literal) and _same_integer(o, value)
         }
         if not near:
-            near = set(self.types.values())
+            near = self.all_types()
         if len(near) != 1:
             raise Unsupported(f"cannot tell which integer datatype {value} of {focus.value} was written with")
         return near.pop()
@@ -625,13 +630,11 @@ def _all_rows(store: ox.Store, checks: list[Check], workers: int) -> list[list[d
         sparql = {check.query for check in checks if check.component == component("SPARQL")}
         order = sorted(range(len(queries)), key=lambda i: queries[i] not in sparql)
         _SHARED = (store, queries)
-        gc.freeze()  # children would otherwise copy every page their garbage collector walks
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 done = dict(pool.imap_unordered(_rows_of, order, chunksize=1))
         finally:
             _SHARED = None
-            gc.unfreeze()
         answers = [done[i] for i in range(len(queries))]
     by_query = dict(zip(queries, answers, strict=True))
     return [_flagged(by_query[check.query], check.flag) for check in checks]
@@ -660,8 +663,25 @@ def run_checks(store: ox.Store, checks: list[Check], data: Graph | None = None, 
     ``workers``: processes to run the queries in (default: :func:`workers_for`); the report
     does not depend on it.
     """
+    with _collector_skips_what_exists():
+        return _run_checks(store, checks, data, workers if workers is not None else workers_for(store))
+
+
+@contextmanager
+def _collector_skips_what_exists():
+    """Leave the objects that exist now (a million-triple rdflib graph is ten million of them) out
+    of garbage collection meanwhile: forked workers then do not copy their pages, and collections
+    caused by the report's own objects do not walk them (each walk takes about a second)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run_checks(store: ox.Store, checks: list[Check], data: Graph | None, workers: int) -> Report:
     originals = Originals(data, store) if data is not None else None
-    all_rows = _all_rows(store, checks, workers if workers is not None else workers_for(store))
+    all_rows = _all_rows(store, checks, workers)
     found = [
         (check, row, value)
         for check, rows in zip(checks, all_rows, strict=True)
