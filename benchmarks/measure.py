@@ -67,6 +67,7 @@ class Timer:
         result = None
         spent = 0.0
         for _ in range(self.repeats):
+            result = None  # the last run's result (a loaded store, say) is freed before the next run
             argument = setup() if setup is not None else None
             gc.collect()
             start = time.perf_counter()

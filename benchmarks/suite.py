@@ -210,9 +210,10 @@ class Suite:
 
         for path, label, rdflib_format in ((self.scale.ttl, "Turtle", "turtle"), (self.scale.nt, "N-Triples", "nt")):
             op = f"load {label}"
+            self.store = None  # one store in memory while loading, as in a user's process
             store = self.timed("load", op, "ipgraph", lambda p=path: EmbeddedStore.from_file(p))
             self.add_rows(len(store) if store is not None else None)
-            self.store = store or self.store
+            self.store = store
             graph = self.timed("load", op, "rdflib", lambda p=path, f=rdflib_format: Graph().parse(p, format=f))
             self.add_rows(len(graph) if graph is not None else None)
             del graph
