@@ -16,6 +16,7 @@ from rdflib import namespace as rns
 from rdflib.collection import Collection
 from test_validate import ADDITIONS, CASES, FIXTURES, copy, drop_type, ipg, node, replace
 
+from ipgraph import shacl_fast
 from ipgraph.shacl_fast import Unsupported, compile_shapes, validate_graph, validate_store
 from ipgraph.store import EmbeddedStore
 from ipgraph.validate import shapes_graph, validate
@@ -178,6 +179,15 @@ def test_integer_derived_datatype_is_checked_on_the_original_triples(graph, shap
     assert {(URIRef(v.focus), int(v.value.split('"')[1])) for v in fast.violations} == lines
     with pytest.raises(Unsupported, match="original triples"):
         validate_store(EmbeddedStore.from_rdflib(g), shapes)  # without them the store cannot tell
+
+
+def test_datatype_checks_read_every_value_when_too_many_subjects_are_suspect(graph, shapes, monkeypatch):
+    """Above ``SUSPECTS_LISTED`` suspect subjects the check reads every value: same report."""
+    g = retyped(graph, ipg("sourceLine"), rns.XSD.integer)
+    listed = validate_graph(g, shapes)
+    monkeypatch.setattr(shacl_fast, "SUSPECTS_LISTED", 0)
+    assert validate_graph(g, shapes) == listed
+    assert {v.check for v in listed.violations} == {"Datatype"}
 
 
 def test_values_keep_their_original_datatype(graph, shapes):
