@@ -12,9 +12,11 @@ says ``truncated`` so that every caller reports the cap instead of applying it s
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import multiprocessing.connection
+from contextlib import contextmanager
 from typing import Any
 
 import pyoxigraph as ox
@@ -61,14 +63,34 @@ def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: in
         if isinstance(answer, ox.QueryTriples):
             return Result(triples=answer.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
         variables = [v.value for v in answer.variables]
-        rows: list[dict[str, dict]] = []
-        for solution in answer:
-            if max_rows is not None and len(rows) == max_rows:
-                return Result(variables=variables, rows=rows, truncated=True)
-            rows.append({var: term_json(solution[var]) for var in variables if solution[var] is not None})
+        with _no_collection():
+            rows, truncated = _rows(answer, variables, max_rows)
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
-    return Result(variables=variables, rows=rows)
+    return Result(variables=variables, rows=rows, truncated=truncated)
+
+
+def _rows(solutions: ox.QuerySolutions, variables: list[str], max_rows: int | None) -> tuple[list[dict], bool]:
+    """The solutions as SPARQL JSON rows (at most ``max_rows``), and whether more were left."""
+    rows: list[dict[str, dict]] = []
+    for solution in solutions:
+        if max_rows is not None and len(rows) == max_rows:
+            return rows, True
+        rows.append({var: term_json(term) for var in variables if (term := solution[var]) is not None})
+    return rows, False
+
+
+@contextmanager
+def _no_collection():
+    """Python's cyclic garbage collector paused: a large answer is millions of small dicts, none in
+    a cycle, and each full collection would walk all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def term_json(term: Any) -> dict:
@@ -117,7 +139,8 @@ def _evaluate_in_child(
                 "(simplify the query, add a LIMIT, or raise the limit)"
             )
         try:
-            kind, payload = receiver.recv()
+            with _no_collection():
+                kind, payload = receiver.recv()
         except EOFError:
             raise QueryError(f"the query process ended without an answer (exit code {child.exitcode})") from None
     finally:

@@ -579,3 +579,21 @@ def test_department_task_graph(store, queries, tasks):
         assert len(set(graph.objects(task_node, responsible))) == len(tasks[n].depts)
     assert len(set(graph.subjects(responsible, None))) == len(tasks)
     assert not list(graph.subjects(URIRef(IPG + "text"), None))
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_reading_an_answer_leaves_garbage_collection_as_it_was(store, collecting):
+    """Rows are read with the cyclic collector paused (a large answer is millions of dicts);
+    afterwards it is on or off as before, also when the row cap stops the reading."""
+    import gc
+
+    query = library()["network-all-triples"]
+    (gc.enable if collecting else gc.disable)()
+    try:
+        full = run_embedded(store, query)
+        capped = run_embedded(store, query, max_rows=5)
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
+    assert len(full.rows) == len(store) and not full.truncated
+    assert capped.rows == full.rows[:5] and capped.truncated
