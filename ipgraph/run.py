@@ -63,7 +63,7 @@ def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: in
         if isinstance(answer, ox.QueryTriples):
             return Result(triples=answer.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
         variables = [v.value for v in answer.variables]
-        with _no_collection():
+        with paused_collection():
             rows, truncated = _rows(answer, variables, max_rows)
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
@@ -81,9 +81,13 @@ def _rows(solutions: ox.QuerySolutions, variables: list[str], max_rows: int | No
 
 
 @contextmanager
-def _no_collection():
-    """Python's cyclic garbage collector paused: a large answer is millions of small dicts, none in
-    a cycle, and each full collection would walk all of them again."""
+def paused_collection():
+    """Python's cyclic garbage collector paused, and left as it was afterwards.
+
+    Reading a large answer makes millions of small dicts, none in a cycle, and each full
+    collection would walk all of them again, and every object the process already holds (a
+    million-triple rdflib graph is ten million of them). Processes forked meanwhile inherit the
+    pause, so they do not copy the parent's memory page by page either."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -139,7 +143,7 @@ def _evaluate_in_child(
                 "(simplify the query, add a LIMIT, or raise the limit)"
             )
         try:
-            with _no_collection():
+            with paused_collection():
                 kind, payload = receiver.recv()
         except EOFError:
             raise QueryError(f"the query process ended without an answer (exit code {child.exitcode})") from None

@@ -31,11 +31,9 @@ fixtures and on mutated graphs.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from itertools import count
 
@@ -45,6 +43,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from .results import shorten
+from .run import paused_collection
 from .validate import Report, Violation
 
 CLASS_OF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -693,20 +692,8 @@ def run_checks(store: ox.Store, checks: list[Check], data: Graph | None = None, 
     ``workers``: processes to run the queries in (default: :func:`workers_for`); the report
     does not depend on it.
     """
-    with _collector_skips_what_exists():
+    with paused_collection():
         return _run_checks(store, checks, data, workers if workers is not None else workers_for(store))
-
-
-@contextmanager
-def _collector_skips_what_exists():
-    """Leave the objects that exist now (a million-triple rdflib graph is ten million of them) out
-    of garbage collection meanwhile: forked workers then do not copy their pages, and collections
-    caused by the report's own objects do not walk them (each walk takes about a second)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _run_checks(store: ox.Store, checks: list[Check], data: Graph | None, workers: int) -> Report:
