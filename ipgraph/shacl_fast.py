@@ -514,7 +514,7 @@ class Originals:
         """The original literals of ``focus``'s ``predicate`` equal to the store's integer ``value``."""
         if not isinstance(focus, ox.NamedNode):
             raise Unsupported("integer datatypes on blank nodes")
-        self.type_of(predicate)
+        self.type_of(predicate)  # refuses a predicate whose integers are written with two datatypes
         return [o for o in self.literals(predicate).get(focus.value, ()) if _same_integer(o, value)]
 
     def datatype(self, focus, value: ox.Literal) -> str:
