@@ -351,28 +351,39 @@ class Compiler:
         query = f"SELECT ?this ?value WHERE {{ {focus} ?this {path} ?value }}"
         return self._check(query, shape, "Datatype", shown, original_datatype=str(datatype), predicate=str(predicate))
 
-    def _counts(self, focus: str, path: str, tests: dict[str, str], cond: str = "true") -> str:
-        """One count per focus node of its values meeting ``cond``, flagged by each test
-        (flag name → test such as ``< 1``) it fails: the tests on one count share a query."""
-        binds = " ".join(f"BIND ((?n {test}) AS ?{flag})" for flag, test in tests.items())
+    @staticmethod
+    @staticmethod
+    def _count_query(focus: str, path: str, flag: str, test: str, cond: str = "true") -> str:
+        """The focus nodes whose count of values meeting ``cond`` fails ``test`` (such as ``< 1``),
+        each flagged ``?flag``, in the cheapest form that gives the same answer: at a million
+        triples a NOT EXISTS, or a count of only the nodes that have values, takes half the time
+        of counting every focus node's values."""
+        values = f"?this {path} ?v FILTER ({cond})"
+        if test == "< 1":
+            return f"SELECT ?this (true AS ?{flag}) WHERE {{ {focus} FILTER NOT EXISTS {{ {values} }} }}"
+        if test.startswith(">"):
+            # a node without values never has too many: count the values there are, then keep the
+            # focus nodes among them (paths are one predicate or its inverse: read whole, cheaply)
+            counts = f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {test})"
+            return f"SELECT ?this (true AS ?{flag}) WHERE {{ {{ {counts} }} {focus} }}"
         return (
-            f"SELECT ?this {' '.join('?' + f for f in tests)} WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
-            f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v FILTER ({cond}) }} }} GROUP BY ?this }} {binds} "
-            f"FILTER ({' || '.join('?' + f for f in tests)}) }}"
+            f"SELECT ?this ?{flag} WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
+            f"WHERE {{ {focus} OPTIONAL {{ {values} }} }} GROUP BY ?this }} "
+            f"BIND ((?n {test}) AS ?{flag}) FILTER (?{flag}) }}"
         )
 
     def _count_checks(
         self, shape, focus, path: str, shown: str, bounds: tuple, names: tuple, cond="true"
     ) -> list[Check]:
-        """Checks of a minimum and a maximum count (either may be None), sharing one query."""
+        """Checks of a minimum and a maximum count (either may be None), a query each."""
         low, high = bounds
         tests = {"_below": f"< {int(low)}"} if low is not None else {}
         tests |= {"_above": f"> {int(high)}"} if high is not None else {}
-        if not tests:
-            return []
-        query = self._counts(focus, path, tests, cond)
         component_of = dict(zip(("_below", "_above"), names, strict=True))
-        return [self._check(query, shape, component_of[flag], shown, flag=flag) for flag in tests]
+        return [
+            self._check(self._count_query(focus, path, flag, test, cond), shape, component_of[flag], shown, flag=flag)
+            for flag, test in tests.items()
+        ]
 
     def cardinality_checks(self, shape, focus: str, path: str, shown: str) -> list[Check]:
         g = self.g
