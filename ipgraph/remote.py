@@ -112,13 +112,19 @@ def _where_group(masked: str) -> int:
 
 
 def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """The query with a ``VALUES`` row binding ``bound`` first in its outermost WHERE group.
+    """The query with ``bound`` as the embedded store binds it: each parameter written in place of
+    its variable throughout the WHERE group, except inside sub-selects, and a ``VALUES`` row first
+    in that group so the projection and the solution modifiers see it too.
 
+    The VALUES row alone would not reach a nested group: SPARQL evaluates ``{ … FILTER(?p …) }``
+    before joining it with the row, so a parameter test placed next to the pattern it narrows
+    (which is what makes it fast) would see the variable unbound.
     Terms are written in N-Triples syntax (``str`` of a pyoxigraph term escapes them).
     A WHERE group that is a bare sub-select is wrapped in braces so the row can precede it.
     """
     if not bound:
         return text
+    text = _written_in_place(text, {name: _term_text(term) for name, term in bound.items()})
     names = " ".join(f"?{name}" for name in bound)
     terms = " ".join(_term_text(term) for term in bound.values())
     values = f" VALUES ({names}) {{ ({terms}) }} "
@@ -128,6 +134,28 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     if re.match(r"\s*SELECT\b", masked[start + 1 : end], re.I):
         return f"{text[: start + 1]}{values}{{{text[start + 1 : end]}}} {text[end:]}"
     return f"{text[: start + 1]}{values}{text[start + 1 :]}"
+
+
+def _written_in_place(text: str, terms: dict[str, str]) -> str:
+    """``text`` with each variable of ``terms`` replaced by its term in the WHERE group, outside
+    sub-selects (which the embedded store's substitutions do not reach either)."""
+    masked = masked_text(text)
+    start = _where_group(masked)
+    end = _matching_brace(masked, start)
+    subselects = [
+        (m.start(), _matching_brace(masked, m.start()))
+        for m in re.finditer(r"\{\s*SELECT\b", masked[: end + 1], re.I)
+        if m.start() >= start
+    ]
+    variable = re.compile(r"[?$](" + "|".join(map(re.escape, terms)) + r")(?![\w\u00b7\u0300-\u036f\u203f-\u2040])")
+    places = [
+        m
+        for m in variable.finditer(masked, start, end)
+        if not any(first <= m.start() <= last for first, last in subselects)
+    ]
+    for m in reversed(places):
+        text = f"{text[: m.start()]}{terms[m.group(1)]}{text[m.end() :]}"
+    return text
 
 
 def _term_text(term: ox.NamedNode | ox.Literal) -> str:

@@ -171,11 +171,20 @@ def test_parameters_travel_as_escaped_terms(value, pushed, store):
     assert remote.rows[0]["m"]["value"] == "8"
 
 
-def test_values_row_goes_first_in_the_outermost_where_group():
-    text = 'SELECT ?s WHERE { ?s ?p "{ not a group }" . FILTER EXISTS { ?s ?p ?o } } # {'
+def test_parameters_are_written_in_place_and_bound_first_in_the_outermost_where_group():
+    """As the embedded store's substitutions: in nested groups too, not in sub-selects or strings."""
+    text = (
+        'SELECT ?s ?p WHERE { ?s ?p "{ not a group ?p }" . { FILTER EXISTS { ?s ?p ?o } } '
+        "{ SELECT ?s WHERE { ?s ?p ?p_other } } } ORDER BY ?p # {"
+    )
     query = parse_header("q", "# param p: iri -- a predicate\n" + text)
     sent = remote_text(query, {"p": "https://w3id.org/ipgraph/ontology#task"})
-    assert 'WHERE { VALUES (?p) { (<https://w3id.org/ipgraph/ontology#task>) }  ?s ?p "{ not a group }"' in sent
+    task = "<https://w3id.org/ipgraph/ontology#task>"
+    assert (
+        f'WHERE {{ VALUES (?p) {{ ({task}) }}  ?s {task} "{{ not a group ?p }}" . '
+        f"{{ FILTER EXISTS {{ ?s {task} ?o }} }} "
+        "{ SELECT ?s WHERE { ?s ?p ?p_other } } } ORDER BY ?p # {"
+    ) in sent
 
 
 def test_values_skip_the_construct_template_and_wrap_a_bare_subselect():
