@@ -8,7 +8,6 @@ rdflib, and the Oxigraph server over HTTP.
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -83,18 +82,6 @@ def sample_params(query) -> dict[str, str]:
     from ipgraph.commands.check import example_params
 
     return example_params(query)
-
-
-def inline_values(sparql: str, bindings: dict) -> str:
-    """Bind parameters for an HTTP endpoint: a VALUES row at the start of the outer WHERE group."""
-    if not bindings:
-        return sparql
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    match = re.search(r"\bWHERE\s*\{", sparql, re.I)
-    if match is None:
-        raise ValueError("no WHERE clause to bind parameters in")
-    return f"{sparql[: match.end()]} VALUES ({names}) {{ ({terms}) }} {sparql[match.end() :]}"
 
 
 def rdflib_bindings(bindings: dict) -> dict:
@@ -222,6 +209,7 @@ class Suite:
 
     def queries(self) -> None:
         from ipgraph.queries import library
+        from ipgraph.remote import with_values
 
         for name, query in library().items():
             params = sample_params(query)
@@ -236,7 +224,7 @@ class Suite:
             else:
                 self._rdflib_query(name, query, bindings, self._rdflib_limit(ours))
             if self.server:
-                self._server_query(name, inline_values(query.text, bindings))
+                self._server_query(name, with_values(query.text, bindings))
 
     def _rdflib_limit(self, ours: Figure | None) -> float:
         """Seconds after which an rdflib run is stopped: ``limits.timeout``, or sooner, once it
