@@ -352,7 +352,6 @@ class Compiler:
         return self._check(query, shape, "Datatype", shown, original_datatype=str(datatype), predicate=str(predicate))
 
     @staticmethod
-    @staticmethod
     def _count_query(focus: str, path: str, flag: str, test: str, cond: str = "true") -> str:
         """The focus nodes whose count of values meeting ``cond`` fails ``test`` (such as ``< 1``),
         each flagged ``?flag``, in the cheapest form that gives the same answer: at a million
