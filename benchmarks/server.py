@@ -8,6 +8,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -22,8 +23,9 @@ def free_port() -> int:
 
 
 def executable() -> str | None:
-    """The ``oxigraph`` server command (PyPI package ``oxigraph``), if installed."""
-    return shutil.which("oxigraph")
+    """The ``oxigraph`` server command (PyPI package ``oxigraph``), if installed: next to this
+    Python first (a virtual environment run without activating it), then on the PATH."""
+    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 
 
 class OxigraphServer:
