@@ -14,7 +14,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rns
 from rdflib.collection import Collection
-from test_validate import ADDITIONS, CASES, FIXTURES, copy, drop_type, ipg, node, replace
+from shape_cases import ADDITIONS, CASES, FIXTURES, copy, drop_type, ipg, node, replace
 
 from ipgraph import shacl_fast
 from ipgraph.shacl_fast import Unsupported, compile_shapes, validate_graph, validate_store
