@@ -124,10 +124,9 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """
     if not bound:
         return text
-    text = _written_in_place(text, {name: _term_text(term) for name, term in bound.items()})
-    names = " ".join(f"?{name}" for name in bound)
-    terms = " ".join(_term_text(term) for term in bound.values())
-    values = f" VALUES ({names}) {{ ({terms}) }} "
+    terms = {name: _term_text(term) for name, term in bound.items()}
+    text = _written_in_place(text, terms)
+    values = f" VALUES ({' '.join(f'?{name}' for name in terms)}) {{ ({' '.join(terms.values())}) }} "
     masked = masked_text(text)
     start = _where_group(masked)
     end = _matching_brace(masked, start)
