@@ -28,6 +28,7 @@ from .store import EmbeddedStore
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_NAMED_NODE, _LITERAL, _BLANK_NODE = ox.NamedNode, ox.Literal, ox.BlankNode
 
 
 def run_embedded(
@@ -76,7 +77,9 @@ def _rows(solutions: ox.QuerySolutions, variables: list[str], max_rows: int | No
     for solution in solutions:
         if max_rows is not None and len(rows) == max_rows:
             return rows, True
-        rows.append({var: term_json(term) for var in variables if (term := solution[var]) is not None})
+        # A solution iterates its values in the order of the variables: zip() avoids one
+        # lookup by name per value, which took half the time of reading a large answer.
+        rows.append({var: term_json(term) for var, term in zip(variables, solution, strict=True) if term is not None})
     return rows, False
 
 
@@ -98,22 +101,32 @@ def paused_collection():
 
 
 def term_json(term: Any) -> dict:
-    """An RDF term as a SPARQL 1.1 Query Results JSON value."""
-    if isinstance(term, ox.NamedNode):
+    """An RDF term as a SPARQL 1.1 Query Results JSON value.
+
+    Called once per value of an answer (millions for a large one): the common kinds are
+    tested first, by exact type."""
+    kind = type(term)
+    if kind is _NAMED_NODE:
         return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
+    if kind is _LITERAL:
+        return _literal_json(term)
+    if kind is _BLANK_NODE:
         return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
-        return {"type": "triple", "value": {k: term_json(v) for k, v in parts.items()}}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
+    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+    return {"type": "triple", "value": {k: term_json(v) for k, v in parts.items()}}
+
+
+def _literal_json(term: ox.Literal) -> dict:
+    language = term.language
+    if language:
+        out = {"type": "literal", "value": term.value, "xml:lang": language}
         if term.direction:
             out["its:dir"] = term.direction
-    elif term.datatype.value != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+        return out
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return {"type": "literal", "value": term.value}
+    return {"type": "literal", "value": term.value, "datatype": datatype}
 
 
 def _context() -> multiprocessing.context.BaseContext:
