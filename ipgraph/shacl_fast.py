@@ -42,6 +42,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from . import shacl_merge
 from .results import shorten
 from .run import paused_collection
 from .validate import Report, Violation
@@ -690,25 +691,30 @@ def workers_for(store: ox.Store) -> int:
 def _all_rows(store: ox.Store, checks: list[Check], workers: int) -> list[list[dict]]:
     """Each check's rows, in the order of ``checks``; in ``workers`` forked processes when above 1.
 
-    Checks that share a query run it once. The store is read-only here, so forked children
+    Checks that share a query run it once, and queries that differ only in their focus nodes
+    run as one (:mod:`ipgraph.shacl_merge`). The store is read-only here, so forked children
     share its memory with the parent. SPARQL constraints, the slowest checks, are handed out
     first so the processes finish together.
     """
     queries = list(dict.fromkeys(check.query for check in checks))
+    to_run, where = shacl_merge.plan(queries)
     if workers <= 1:
-        answers = [_query_rows(store, query) for query in queries]
+        answers = [_query_rows(store, query) for query in to_run]
     else:
         global _SHARED
-        sparql = {check.query for check in checks if check.component == component("SPARQL")}
-        order = sorted(range(len(queries)), key=lambda i: queries[i] not in sparql)
-        _SHARED = (store, queries)
+        slow = {check.query for check in checks if check.component == component("SPARQL")}
+        sparql = {run for query, (run, _) in zip(queries, where, strict=True) if query in slow}
+        order = sorted(range(len(to_run)), key=lambda i: i not in sparql)
+        _SHARED = (store, to_run)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 done = dict(pool.imap_unordered(_rows_of, order, chunksize=1))
         finally:
             _SHARED = None
-        answers = [done[i] for i in range(len(queries))]
-    by_query = dict(zip(queries, answers, strict=True))
+        answers = [done[i] for i in range(len(to_run))]
+    by_query = {
+        query: shacl_merge.rows_for(answers[run], tag) for query, (run, tag) in zip(queries, where, strict=True)
+    }
     return [_flagged(by_query[check.query], check.flag) for check in checks]
 
 
