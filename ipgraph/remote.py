@@ -74,7 +74,7 @@ def with_prefixes(text: str) -> str:
     return " ".join([*missing, text]) if missing else text
 
 
-def _matching_brace(masked: str, start: int) -> int:
+def matching_brace(masked: str, start: int) -> int:
     """Offset of the ``}`` closing the ``{`` at ``start``."""
     depth = 0
     for i in range(start, len(masked)):
@@ -96,7 +96,7 @@ def _where_group(masked: str) -> int:
     if form.group(1).upper() == "CONSTRUCT":
         after = masked[pos:].lstrip()
         if after.startswith("{"):
-            pos = _matching_brace(masked, len(masked) - len(after)) + 1
+            pos = matching_brace(masked, len(masked) - len(after)) + 1
         else:
             raise QueryError("parameters cannot be sent to a remote store in a CONSTRUCT WHERE short form")
     depth = 0  # parentheses: skip EXISTS { } inside projected expressions
@@ -129,7 +129,7 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     values = f" VALUES ({' '.join(f'?{name}' for name in terms)}) {{ ({' '.join(terms.values())}) }} "
     masked = masked_text(text)
     start = _where_group(masked)
-    end = _matching_brace(masked, start)
+    end = matching_brace(masked, start)
     if re.match(r"\s*SELECT\b", masked[start + 1 : end], re.I):
         return f"{text[: start + 1]}{values}{{{text[start + 1 : end]}}} {text[end:]}"
     return f"{text[: start + 1]}{values}{text[start + 1 :]}"
@@ -140,9 +140,9 @@ def _written_in_place(text: str, terms: dict[str, str]) -> str:
     sub-selects (which the embedded store's substitutions do not reach either)."""
     masked = masked_text(text)
     start = _where_group(masked)
-    end = _matching_brace(masked, start)
+    end = matching_brace(masked, start)
     subselects = [
-        (m.start(), _matching_brace(masked, m.start()))
+        (m.start(), matching_brace(masked, m.start()))
         for m in re.finditer(r"\{\s*SELECT\b", masked[: end + 1], re.I)
         if m.start() >= start
     ]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .remote import masked_text, matching_brace
+
 FOCUS_START = "{ SELECT DISTINCT ?this WHERE {"
 SLOT = "{FOCUS}"
 TAG = "_focus"
@@ -59,16 +61,17 @@ def _split(query: str) -> tuple[str, str] | None:
     """(the query with its focus group replaced by a slot, the focus group), or None when the
     query cannot carry tag columns: no focus group directly in its top-level WHERE clause,
     aggregates without GROUP BY, ordered or sliced solutions, or a variable named like a tag."""
-    start = query.find(FOCUS_START)
+    masked = masked_text(query)
+    start = masked.find(FOCUS_START)
     if start < 0 or f"?{TAG}" in query:
         return None
-    open_where = query.index("{")
-    if query.count("{", 0, start) - query.count("}", 0, start) != 1:
+    open_where = masked.index("{")
+    if masked.count("{", 0, start) - masked.count("}", 0, start) != 1:
         return None
-    modifiers = query[_group_end(query, open_where) :]
-    if ORDERED.search(modifiers) or ("GROUP BY" not in modifiers and AGGREGATE.search(query[:open_where])):
+    modifiers = masked[matching_brace(masked, open_where) :]
+    if ORDERED.search(modifiers) or ("GROUP BY" not in modifiers and AGGREGATE.search(masked[:open_where])):
         return None
-    end = _group_end(query, start)
+    end = matching_brace(masked, start) + 1
     return query[:start] + SLOT + query[end:], query[start:end]
 
 
@@ -78,23 +81,10 @@ def _merged(template: str, foci: list[str]) -> str:
     tags = [f"?{TAG}{k}" for k in range(len(foci))]
     union = " UNION ".join(f"{{ {focus} BIND (true AS {tag}) }}" for focus, tag in zip(foci, tags, strict=True))
     query = template.replace(SLOT, f"{{ {union} }}")
-    open_where = query.index("{")
-    head, body = query[:open_where], query[open_where:]
+    masked = masked_text(query)
+    open_where = masked.index("{")
+    end = matching_brace(masked, open_where) + 1
+    head, body, modifiers = query[:open_where], query[open_where:end], query[end:]
     if not re.search(r"\bSELECT\s+(DISTINCT\s+)?\*", head):
         head = re.sub(r"\s*WHERE\s*$", f" {' '.join(tags)} WHERE ", head)
-    end = _group_end(body, 0)
-    modifiers = body[end:].replace("GROUP BY", f"GROUP BY {' '.join(tags)}", 1)
-    return head + body[:end] + modifiers
-
-
-def _group_end(text: str, start: int) -> int:
-    """The index just after the brace closing the group opened at ``text[start]``."""
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    raise ValueError(f"unbalanced braces in a compiled query: {text[start : start + 80]!r}")
+    return head + body + modifiers.replace("GROUP BY", f"GROUP BY {' '.join(tags)}", 1)
