@@ -36,6 +36,7 @@ import os
 import re
 from dataclasses import dataclass, fields, replace
 from itertools import count
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -798,6 +799,33 @@ def validate_store(store, shapes: Graph | None = None, data: Graph | None = None
 
     checks = compile_shapes(shapes if shapes is not None else shapes_graph())
     return run_checks(getattr(store, "store", store), checks, data, workers)
+
+
+def integer_literals(path: str | Path, fmt: ox.RdfFormat) -> Graph:
+    """The triples of a graph file whose object is an integer-typed literal (xsd:integer or a type
+    derived from it), read with Oxigraph's parser, which keeps the datatype each was written with:
+    all that :func:`validate_store` needs of the original triples (its ``data``), in seconds where
+    rdflib takes a minute to parse a million triples."""
+    kept = Graph()
+    for quad in ox.parse(path=str(path), format=fmt):
+        value = quad.object
+        if type(value) is ox.Literal and value.datatype.value in INTEGER_TYPES:
+            kept.add(
+                (
+                    _rdflib_node(quad.subject),
+                    URIRef(quad.predicate.value),
+                    Literal(value.value, datatype=URIRef(value.datatype.value)),
+                )
+            )
+    return kept
+
+
+def _rdflib_node(node) -> URIRef | BNode:
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    raise Unsupported("a triple term as the subject of an integer-typed value")
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:

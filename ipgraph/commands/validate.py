@@ -29,10 +29,10 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..store import graph_file
-    from ..validate import load_graph, shapes_graph, validate
+    from ..validate import shapes_graph, validate_file
 
-    data = load_graph(graph_file(args.file))
+    path = graph_file(args.file)
     shapes = shapes_graph(Path(args.shapes)) if args.shapes else shapes_graph()
-    report = validate(data, shapes, engine=args.engine)
+    report = validate_file(path, shapes, engine=args.engine)
     print(report.text(), end="")
     return 0 if report.conforms else 1
