@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from .errors import QueryError, StoreError
 from .prefixes import PREFIXES
 from .queries import NamedQuery, query_form, resolve
+from .query_text import masked_text, matching_brace
 from .results import Result
 
 DEFAULT_GRAPH = "https://w3id.org/ipgraph/graph/tasklists"
@@ -44,24 +45,10 @@ AGENT = "ipgraph (SPARQLWrapper)"
 
 Runner = Callable[[str, dict[str, str] | None], Result]
 
-# Comments, IRIs and string literals: masked before looking for braces and keywords.
-_OPAQUE = re.compile(
-    r"#[^\n]*"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-)
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
 
 
 # ---------------------------------------------------------------- query text
-
-
-def masked_text(text: str) -> str:
-    """The query text with comments, IRIs and strings blanked out (same length, same offsets)."""
-    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def with_prefixes(text: str) -> str:
@@ -72,19 +59,6 @@ def with_prefixes(text: str) -> str:
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(masked_text(text))}
     missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
     return " ".join([*missing, text]) if missing else text
-
-
-def matching_brace(masked: str, start: int) -> int:
-    """Offset of the ``}`` closing the ``{`` at ``start``."""
-    depth = 0
-    for i in range(start, len(masked)):
-        if masked[i] == "{":
-            depth += 1
-        elif masked[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    raise QueryError("unbalanced braces in the query")
 
 
 def _where_group(masked: str) -> int:

@@ -42,7 +42,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import IpgraphError, QueryTimeout
 from .queries import NamedQuery, library, parse_header, query_form
-from .remote import masked_text
+from .query_text import masked_text
 from .results import Result, serialize_graph
 from .run import run_embedded
 from .store import EmbeddedStore

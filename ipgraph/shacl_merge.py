@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .remote import masked_text, matching_brace
+from .query_text import masked_text, matching_brace
 
 FOCUS_START = "{ SELECT DISTINCT ?this WHERE {"
 SLOT = "{FOCUS}"
