@@ -666,7 +666,7 @@ def _original_datatype_rows(check: Check, rows: list[dict], originals: Originals
 def _query_rows(store: ox.Store, query: str) -> list[dict]:
     solutions = store.query(query)
     names = [variable.value for variable in solutions.variables]
-    return [{name: solution[name] for name in names} for solution in solutions]
+    return [dict(zip(names, solution, strict=True)) for solution in solutions]
 
 
 # What forked workers read: set just before the pool forks, so children inherit the store

@@ -138,8 +138,9 @@ def validate(data: Graph, shapes: Graph | None = None, engine: str = "auto", sto
     with :class:`~ipgraph.shacl_fast.Unsupported` where it cannot answer exactly as pySHACL
     would; "auto" uses the fast engine and falls back to pySHACL in that case.
     """
+    engine = _engine(engine)
     shapes = shapes if shapes is not None else shapes_graph()
-    if _engine(engine) != "pyshacl":
+    if engine != "pyshacl":
         from .shacl_fast import Unsupported, validate_graph, validate_store
 
         try:
