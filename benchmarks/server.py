@@ -43,7 +43,7 @@ class OxigraphServer:
         self.memory = memory
         self.port = free_port()
         self.process: subprocess.Popen | None = None
-        self.connection: http.client.HTTPConnection | None = None
+        self.client: Client | None = None
 
     def __enter__(self) -> OxigraphServer:
         self.process = subprocess.Popen(
@@ -53,6 +53,7 @@ class OxigraphServer:
             preexec_fn=self._prepare_child,
         )
         self._wait_ready()
+        self.client = Client(self.port, self.timeout)
         return self
 
     def _prepare_child(self) -> None:
@@ -69,12 +70,13 @@ class OxigraphServer:
     def restart(self) -> None:
         """Stop the server (if it still runs) and start an empty one."""
         self.__exit__(None, None, None)
-        self.connection, self.port = None, free_port()
+        self.port = free_port()
         self.__enter__()
 
     def __exit__(self, *exc) -> None:
-        if self.connection:
-            self.connection.close()
+        if self.client:
+            self.client.close()
+            self.client = None
         if self.process:
             self.process.terminate()
             try:
@@ -94,6 +96,21 @@ class OxigraphServer:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError(f"oxigraph serve did not listen on port {self.port} within {timeout} s")
+
+
+class Client:
+    """Requests to a SPARQL server on 127.0.0.1 over one kept-alive connection: SPARQL Protocol
+    queries and Graph Store Protocol loads. A request is given up after ``timeout`` seconds."""
+
+    def __init__(self, port: int, timeout: float = 120.0):
+        self.port = port
+        self.timeout = timeout
+        self.connection: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        if self.connection:
+            self.connection.close()
+            self.connection = None
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> bytes:
         """One HTTP request on a kept-alive connection (reconnecting if the server closed it)."""

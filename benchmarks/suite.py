@@ -19,6 +19,7 @@ from ipgraph.progress import Progress
 from . import generate
 from .measure import TIMED_OUT, Figure, Timer, child_peak_rss, failed, forked, wall_time
 from .server import OxigraphServer, executable
+from .worker import QueryWorker
 
 VOCAB_TRIPLES_HINT = 310  # curated vocabularies merged into every graph
 CALIBRATION = (10, 40)  # documents built to learn how many triples one adds
@@ -205,68 +206,47 @@ class Suite:
             self.add_rows(len(graph) if graph is not None else None)
             del graph
             if self.server:
-                self.timed("load", op, "oxigraph-server", lambda p=path: self.server.replace(p))
+                self.timed("load", op, "oxigraph-server", lambda p=path: self.server.client.replace(p))
 
     def queries(self) -> None:
         from ipgraph.queries import library
         from ipgraph.remote import with_values
 
-        for name, query in library().items():
-            params = sample_params(query)
-            try:
-                bindings = query.bind(params)
-            except Exception as exc:
-                self.figures.append(failed("query", name, "ipgraph", exc))
-                continue
-            ours = self._ipgraph_query(name, query, params)
-            if self.scale.target > self.limits.rdflib:
-                self.figures.append(Figure("query", name, "rdflib", note=f"not run above {self.limits.rdflib:,}"))
-            else:
-                self._rdflib_query(name, query, bindings, self._rdflib_limit(ours))
-            if self.server:
-                self._server_query(name, with_values(query.text, bindings))
+        with QueryWorker(self.scale.nt, self.timer, self.limits.query_timeout) as worker:
+            for name, query in library().items():
+                params = sample_params(query)
+                try:
+                    bindings = query.bind(params)
+                except Exception as exc:
+                    self.figures.append(failed("query", name, "ipgraph", exc))
+                    continue
+                self.progress.describe(f"{self.scale.target:,} · query: {name} [ipgraph]")
+                ours = worker.ipgraph(name)
+                self.figures.append(ours)
+                if self.scale.target > self.limits.rdflib:
+                    self.figures.append(Figure("query", name, "rdflib", note=f"not run above {self.limits.rdflib:,}"))
+                else:
+                    self._rdflib_query(name, query, bindings, self._rdflib_limit(ours))
+                if self.server:
+                    self._server_query(worker, name, with_values(query.text, bindings))
 
-    def _rdflib_limit(self, ours: Figure | None) -> float:
+    def _rdflib_limit(self, ours: Figure) -> float:
         """Seconds after which an rdflib run is stopped: ``limits.timeout``, or sooner, once it
         has taken ``limits.stop_ratio`` times ipgraph's median for the same query."""
-        if ours is None or not ours.runs or ours.note:
+        if not ours.runs or ours.note:
             return self.limits.timeout
         return min(self.limits.timeout, max(0.1, self.limits.stop_ratio * ours.median))
 
-    def _ipgraph_query(self, name: str, query, params: dict) -> Figure | None:
-        """A first run in a forked child stopped after ``limits.query_timeout`` (a query whose
-        time grows with the square of the graph must not hang the run); then the timed runs.
-        Returns the figure (None when the query failed)."""
-        from ipgraph.run import run_embedded
-
-        self.progress.describe(f"{self.scale.target:,} · query: {name} [ipgraph]")
-        try:
-            probe = forked(lambda: _result_size(run_embedded(self.store, query, params)), self.limits.query_timeout)
-        except RuntimeError as exc:
-            self.figures.append(failed("query", name, "ipgraph", exc))
-            return None
-        if probe is None:
-            note = f"{TIMED_OUT} {self.limits.query_timeout:.0f} s"
-            self.figures.append(Figure("query", name, "ipgraph", [self.limits.query_timeout], note=note))
-            return self.figures[-1]
-        if probe[0] > self.timer.budget:
-            self.figures.append(Figure("query", name, "ipgraph", [probe[0]], probe[1]))
-            return self.figures[-1]
-        result = self.timed("query", name, "ipgraph", lambda: run_embedded(self.store, query, params))
-        if result is None:
-            return None
-        self.add_rows(_result_size(result))
-        return self.figures[-1]
-
-    def _server_query(self, name: str, text: str) -> None:
-        """One query over HTTP; a server that failed (time or memory limit) is restarted and reloaded."""
-        rows = self.timed("query", name, "oxigraph-server", lambda: self.server.select(text))
-        if rows is None:
+    def _server_query(self, worker: QueryWorker, name: str, text: str) -> None:
+        """One query over HTTP, sent from the worker; a server that failed (time or memory
+        limit) is restarted and reloaded."""
+        self.progress.describe(f"{self.scale.target:,} · query: {name} [oxigraph-server]")
+        figure = worker.server(name, text, self.server.port, self.server.timeout)
+        self.figures.append(figure)
+        if figure.note.startswith("failed"):
             self.progress.describe(f"{self.scale.target:,} · restarting the Oxigraph server")
             self.server.restart()
-            self.server.replace(self.scale.nt)
-            return
-        self.add_rows(rows)
+            self.server.client.replace(self.scale.nt)
 
     def _rdflib_query(self, name: str, query, bindings: dict, limit: float) -> None:
         """rdflib's engine, each run in a forked child stopped after ``limit`` seconds (some
@@ -379,16 +359,6 @@ class Suite:
                 self.progress.advance()
         self.graph = self.store = self.server = None
         return self.figures
-
-
-def _result_size(result) -> int | None:
-    if result is None:
-        return None
-    if result.kind == "graph":
-        return sum(1 for line in result.triples.splitlines() if line.strip())
-    if result.kind == "boolean":
-        return 1
-    return len(result.rows)
 
 
 STEPS_PER_SCALE = 7
