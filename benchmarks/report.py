@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from itertools import pairwise
 
 from .measure import TIMED_OUT
 
@@ -139,14 +140,14 @@ def _memory_targets(table: dict, scale: dict) -> list[dict]:
 
 def _scaling_targets(results: dict) -> list[dict]:
     rows = scaling_rows(results)
-    exponents = [(k, op) for _, op, k, answer_grows in rows if k is not None and not answer_grows]
+    exponents = [(k, op) for _, op, k, _, answer_grows in rows if k is not None and not answer_grows]
     if not exponents:
         return []
     worst, op = max(exponents)
     return [
         _check(
             "nothing grows faster than linearly in triples (ipgraph; answers that grow excepted)",
-            f"largest exponent {worst:.2f} ({op})",
+            f"largest exponent {worst:.3f} ({op}); up to {LINEAR} counts as linear",
             worst <= LINEAR,
         )
     ]
@@ -183,8 +184,9 @@ def _answer_grows(tables: list[tuple[int, dict]], key: tuple) -> bool:
     return answer is not None and answer > LINEAR
 
 
-def scaling_rows(results: dict) -> list[tuple[str, str, float | None, bool]]:
-    """(section, operation, exponent smallest→largest scale, answer grows) for ipgraph's figures."""
+def scaling_rows(results: dict) -> list[tuple[str, str, float | None, list[float | None], bool]]:
+    """(section, operation, exponent smallest→largest scale, exponent of each step between
+    neighbouring scales, answer grows) for ipgraph's figures."""
     tables = [(s["triples"], figures_by_key(s)) for s in sorted(results["scales"], key=lambda s: s["triples"])]
     if len(tables) < 2:
         return []
@@ -195,7 +197,11 @@ def scaling_rows(results: dict) -> list[tuple[str, str, float | None, bool]]:
         if not ours or not before or (key[0] == "cli" and "this scale" not in key[1]):
             continue  # the other command-line figures do not depend on the scale
         k = growth(before.get("median"), ours.get("median"), n_small, n_large)
-        rows.append((key[0], key[1], k, _answer_grows(tables, key)))
+        # a run stopped at the time limit has no time of its own: its steps are left blank
+        figures = [(n, table.get(key, {}).get("ipgraph")) for n, table in tables]
+        medians = [(n, None if not f or lower_bound(f) else f.get("median")) for n, f in figures]
+        steps = [growth(a, b, n_a, n_b) for (n_a, a), (n_b, b) in pairwise(medians)]
+        rows.append((key[0], key[1], k, steps, _answer_grows(tables, key)))
     return rows
 
 
@@ -210,6 +216,14 @@ def _seconds(value: float) -> str:
     if value >= 0.01:
         return f"{value:.3f}"
     return f"{value:.4f}"
+
+
+def _thousands(triples: int) -> str:
+    return f"{triples / 1000:,.0f} k"
+
+
+def _exponent(k: float | None) -> str:
+    return "" if k is None else f"{k:.2f}"
 
 
 def cell(figure: dict | None) -> str:
@@ -304,16 +318,20 @@ def markdown(results: dict) -> str:
             out += ["", f"### {section}", ""] + (lines or ["(not measured)"])
     rows = scaling_rows(results)
     if rows:
+        sizes = sorted(scale["triples"] for scale in results["scales"])
+        steps = [f"{_thousands(a)} → {_thousands(b)}" for a, b in pairwise(sizes)]
         out += [
             "",
             "## Scaling",
             "",
             "Exponent k in time ∝ triples^k from the smallest to the largest scale (1 = linear; "
-            "small figures are dominated by fixed costs, so k < 1 is common).",
+            "small figures are dominated by fixed costs, so k < 1 is common), and between each pair of "
+            "neighbouring scales.",
             "",
-            "| section | operation | k | answer grows |",
-            "|---|---|---|---|",
+            "| section | operation | k | " + " | ".join(steps) + " | answer grows |",
+            "|---|---|---|" + "---|" * len(steps) + "---|",
         ]
-        for section, op, k, answer_grows in rows:
-            out.append(f"| {section} | {op} | {'' if k is None else f'{k:.2f}'} | {'yes' if answer_grows else ''} |")
+        for section, op, k, step_ks, answer_grows in rows:
+            cells = [_exponent(k)] + [_exponent(step) for step in step_ks] + ["yes" if answer_grows else ""]
+            out.append(f"| {section} | {op} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"

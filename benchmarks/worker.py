@@ -83,11 +83,16 @@ class QueryWorker:
 
 
 def _serve(connection: multiprocessing.connection.Connection, nt: str, timer: Timer, query_timeout: float) -> None:
-    """The worker: load the store, then answer requests until told to stop (or the suite is gone)."""
+    """The worker: load the store, then answer requests until told to stop (or the suite is gone).
+
+    Ctrl-C is left to the suite, which stops the worker on its way out."""
+    import signal
+
     from ipgraph.store import EmbeddedStore
 
     from .server import Client
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = EmbeddedStore.from_file(nt)
     clients: dict[int, Client] = {}
     while True:

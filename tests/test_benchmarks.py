@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 from benchmarks import generate
 from benchmarks.cli import main
@@ -81,3 +82,25 @@ def test_build_quiet_prints_only_the_summary(tmp_path, capsys):
     assert ipgraph(["build", "-q", "-o", str(tmp_path / "g.ttl")]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("wrote ") and captured.err == ""
+
+
+def test_query_worker_measures_in_its_own_process_and_is_restarted_after_dying():
+    from benchmarks.measure import Timer
+    from benchmarks.worker import QueryWorker
+    from ipgraph import paths
+    from ipgraph.queries import library
+    from ipgraph.run import run_embedded
+    from ipgraph.store import EmbeddedStore
+
+    here = run_embedded(EmbeddedStore.from_file(paths.BUNDLED_GRAPH), library()["departments"])
+    with QueryWorker(paths.BUNDLED_GRAPH, Timer(repeats=2, budget=5), query_timeout=60) as worker:
+        first = worker.ipgraph("departments")
+        pid = worker.process.pid
+        assert pid != os.getpid()
+        worker.process.kill()
+        worker.process.join()
+        again = worker.ipgraph("departments")
+        assert worker.process.pid != pid
+    assert first.rows == again.rows == len(here.rows) > 0
+    assert not first.note and not again.note and len(first.runs) == 2
+    assert worker.process is None  # stopped on leaving the block
