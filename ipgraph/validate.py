@@ -6,7 +6,7 @@ inference (``inference="none"``), so no ontology is mixed into the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -140,15 +140,14 @@ def validate(data: Graph, shapes: Graph | None = None, engine: str = "auto", sto
     """
     engine = _engine(engine)
     shapes = shapes if shapes is not None else shapes_graph()
-    if engine != "pyshacl":
-        from .shacl_fast import Unsupported, validate_graph, validate_store
+    if engine == "pyshacl":
+        return _validate_pyshacl(data, shapes)
+    from .shacl_fast import validate_graph, validate_store
 
-        try:
-            return validate_store(store, shapes, data) if store is not None else validate_graph(data, shapes)
-        except Unsupported:
-            if engine == "fast":
-                raise
-    return _validate_pyshacl(data, shapes)
+    def fast() -> Report:
+        return validate_store(store, shapes, data) if store is not None else validate_graph(data, shapes)
+
+    return _fast_else_pyshacl(engine, fast, lambda: data, shapes)
 
 
 # Graph files the fast engine reads itself (Oxigraph's parser); others go through rdflib.
@@ -166,23 +165,34 @@ def validate_file(path: str | Path, shapes: Graph | None = None, engine: str = "
     p = Path(path)
     if _engine(engine) == "pyshacl" or p.suffix not in FAST_SUFFIXES:
         return validate(load_graph(p), shapes, engine)
-    from .shacl_fast import Unsupported, integer_literals, validate_store
+    from .shacl_fast import integer_literals, validate_store
     from .store import FORMATS, EmbeddedStore
 
     shapes = shapes if shapes is not None else shapes_graph()
-    store = EmbeddedStore.from_file(p)
-    try:
-        return validate_store(store, shapes, integer_literals(p, FORMATS[p.suffix]))
-    except Unsupported:
-        if engine == "fast":
-            raise
-    return _validate_pyshacl(load_graph(p), shapes)
+
+    def fast() -> Report:
+        return validate_store(EmbeddedStore.from_file(p), shapes, integer_literals(p, FORMATS[p.suffix]))
+
+    return _fast_else_pyshacl(engine, fast, lambda: load_graph(p), shapes)
 
 
 def _engine(engine: str) -> str:
     if engine not in ENGINES:
         raise IpgraphError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
     return engine
+
+
+def _fast_else_pyshacl(engine: str, fast: Callable[[], Report], data: Callable[[], Graph], shapes: Graph) -> Report:
+    """The fast engine's report; where it cannot answer exactly, pySHACL's on ``data()`` for
+    "auto", and the fast engine's error for "fast"."""
+    from .shacl_fast import Unsupported
+
+    try:
+        return fast()
+    except Unsupported:
+        if engine == "fast":
+            raise
+    return _validate_pyshacl(data(), shapes)
 
 
 def _validate_pyshacl(data: Graph, shapes: Graph) -> Report:
