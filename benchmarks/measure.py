@@ -127,6 +127,17 @@ def failed(section: str, op: str, engine: str, error: BaseException) -> Figure:
     return Figure(section, op, engine, note=f"failed: {type(error).__name__}: {str(error)[:200]}")
 
 
+def measured(
+    timer: Timer, section: str, op: str, engine: str, action: Callable[..., object], **extra
+) -> tuple[Figure, object]:
+    """``timer.measure``; an operation that raises gives a figure with the error as its note,
+    and no result (a failing engine is a finding, not the end of the run)."""
+    try:
+        return timer.measure(section, op, engine, action, **extra)
+    except Exception as exc:
+        return failed(section, op, engine, exc), None
+
+
 def wall_time(argv: list[str], repeats: int, cwd: Path = ROOT) -> list[float]:
     """Wall-clock seconds of a whole process, ``repeats`` times (a cold start each time)."""
     times = []

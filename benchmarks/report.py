@@ -190,15 +190,14 @@ def scaling_rows(results: dict) -> list[tuple[str, str, float | None, list[float
     tables = [(s["triples"], figures_by_key(s)) for s in sorted(results["scales"], key=lambda s: s["triples"])]
     if len(tables) < 2:
         return []
-    (n_small, first), (n_large, last) = tables[0], tables[-1]
     rows = []
-    for key, engines in last.items():
-        ours, before = engines.get("ipgraph"), first.get(key, {}).get("ipgraph")
+    for key in tables[-1][1]:
+        figures = [(n, table.get(key, {}).get("ipgraph")) for n, table in tables]
+        (n_small, before), (n_large, ours) = figures[0], figures[-1]
         if not ours or not before or (key[0] == "cli" and "this scale" not in key[1]):
             continue  # the other command-line figures do not depend on the scale
         k = growth(before.get("median"), ours.get("median"), n_small, n_large)
         # a run stopped at the time limit has no time of its own: its steps are left blank
-        figures = [(n, table.get(key, {}).get("ipgraph")) for n, table in tables]
         medians = [(n, None if not f or lower_bound(f) else f.get("median")) for n, f in figures]
         steps = [growth(a, b, n_a, n_b) for (n_a, a), (n_b, b) in pairwise(medians)]
         rows.append((key[0], key[1], k, steps, _answer_grows(tables, key)))

@@ -17,7 +17,7 @@ from pathlib import Path
 from ipgraph.progress import Progress
 
 from . import generate
-from .measure import TIMED_OUT, Figure, Timer, child_peak_rss, failed, forked, wall_time
+from .measure import TIMED_OUT, Figure, Timer, child_peak_rss, failed, forked, measured, wall_time
 from .server import OxigraphServer, executable
 from .worker import QueryWorker
 
@@ -134,11 +134,7 @@ class Suite:
 
     def timed(self, section: str, op: str, engine: str, action: Callable[..., object], **extra) -> object:
         self.progress.describe(f"{self.scale.target:,} · {section}: {op} [{engine}]")
-        try:
-            figure, result = self.timer.measure(section, op, engine, action, **extra)
-        except Exception as exc:  # a failing engine is a finding, not the end of the run
-            self.figures.append(failed(section, op, engine, exc))
-            return None
+        figure, result = measured(self.timer, section, op, engine, action, **extra)
         self.figures.append(figure)
         return result
 
@@ -221,7 +217,7 @@ class Suite:
                     self.figures.append(failed("query", name, "ipgraph", exc))
                     continue
                 self.progress.describe(f"{self.scale.target:,} · query: {name} [ipgraph]")
-                ours = worker.ipgraph(name)
+                ours = worker.ipgraph(name, query, params)
                 self.figures.append(ours)
                 if self.scale.target > self.limits.rdflib:
                     self.figures.append(Figure("query", name, "rdflib", note=f"not run above {self.limits.rdflib:,}"))

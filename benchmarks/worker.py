@@ -16,8 +16,12 @@ import multiprocessing
 import multiprocessing.connection
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .measure import TIMED_OUT, Figure, Timer, failed, forked
+from .measure import TIMED_OUT, Figure, Timer, failed, forked, measured
+
+if TYPE_CHECKING:
+    from ipgraph.queries import NamedQuery
 
 
 class QueryWorker:
@@ -38,11 +42,11 @@ class QueryWorker:
     def __exit__(self, *exc) -> None:
         self._stop()
 
-    def ipgraph(self, name: str) -> Figure:
+    def ipgraph(self, name: str, query: NamedQuery, params: dict[str, str]) -> Figure:
         """The embedded store's figure for a named query: a first run in a forked child stopped
         after ``query_timeout`` (a query whose time grows with the square of the graph must not
         hang the run), then the timed runs in the worker itself."""
-        return self._ask(("ipgraph", name), Figure("query", name, "ipgraph"))
+        return self._ask(("ipgraph", name, query, params), Figure("query", name, "ipgraph"))
 
     def server(self, name: str, text: str, port: int, timeout: float) -> Figure:
         """The Oxigraph server's figure for a query text, sent from the worker."""
@@ -103,37 +107,27 @@ def _serve(connection: multiprocessing.connection.Connection, nt: str, timer: Ti
         if request is None:
             return
         if request[0] == "ipgraph":
-            connection.send(_ipgraph_figure(store, request[1], timer, query_timeout))
+            _, name, query, params = request
+            connection.send(_ipgraph_figure(store, name, query, params, timer, query_timeout))
         else:
             _, name, text, port, timeout = request
             client = clients.setdefault(port, Client(port, timeout))
-            connection.send(_timed(timer, name, "oxigraph-server", partial(client.select, text), lambda rows: rows))
+            figure, rows = measured(timer, "query", name, "oxigraph-server", partial(client.select, text))
+            figure.rows = rows
+            connection.send(figure)
 
 
-def _ipgraph_figure(store, name: str, timer: Timer, query_timeout: float) -> Figure:
-    from ipgraph.queries import library
+def _ipgraph_figure(store, name: str, query: NamedQuery, params: dict, timer: Timer, query_timeout: float) -> Figure:
     from ipgraph.run import run_embedded
 
-    from .suite import sample_params
-
-    query = library()[name]
-    params = sample_params(query)
     try:
         probe = forked(lambda: result_size(run_embedded(store, query, params)), query_timeout)
     except RuntimeError as exc:
         return failed("query", name, "ipgraph", exc)
     if probe is None:
         return Figure("query", name, "ipgraph", [query_timeout], note=f"{TIMED_OUT} {query_timeout:.0f} s")
-    return _timed(timer, name, "ipgraph", lambda: run_embedded(store, query, params), result_size)
-
-
-def _timed(timer: Timer, name: str, engine: str, action, size) -> Figure:
-    """``timer.measure`` of one query, with its answer's size; a failure becomes the figure's note."""
-    try:
-        figure, result = timer.measure("query", name, engine, action)
-    except Exception as exc:  # a failing engine is a finding, not the end of the run
-        return failed("query", name, engine, exc)
-    figure.rows = size(result)
+    figure, result = measured(timer, "query", name, "ipgraph", lambda: run_embedded(store, query, params))
+    figure.rows = result_size(result)
     return figure
 
 

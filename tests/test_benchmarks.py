@@ -92,14 +92,15 @@ def test_query_worker_measures_in_its_own_process_and_is_restarted_after_dying()
     from ipgraph.run import run_embedded
     from ipgraph.store import EmbeddedStore
 
-    here = run_embedded(EmbeddedStore.from_file(paths.BUNDLED_GRAPH), library()["departments"])
+    query = library()["departments"]
+    here = run_embedded(EmbeddedStore.from_file(paths.BUNDLED_GRAPH), query)
     with QueryWorker(paths.BUNDLED_GRAPH, Timer(repeats=2, budget=5), query_timeout=60) as worker:
-        first = worker.ipgraph("departments")
+        first = worker.ipgraph("departments", query, {})
         pid = worker.process.pid
         assert pid != os.getpid()
         worker.process.kill()
         worker.process.join()
-        again = worker.ipgraph("departments")
+        again = worker.ipgraph("departments", query, {})
         assert worker.process.pid != pid
     assert first.rows == again.rows == len(here.rows) > 0
     assert not first.note and not again.note and len(first.runs) == 2
