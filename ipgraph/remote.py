@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
+from .errors import StoreError
 from .prefixes import PREFIXES
 from .queries import NamedQuery, query_form, resolve
-from .query_text import masked_text, matching_brace
+from .query_text import masked_text, matching_brace, term_text, where_group, written_in_place
 from .results import Result
 
 DEFAULT_GRAPH = "https://w3id.org/ipgraph/graph/tasklists"
@@ -61,30 +61,6 @@ def with_prefixes(text: str) -> str:
     return " ".join([*missing, text]) if missing else text
 
 
-def _where_group(masked: str) -> int:
-    """Offset of the ``{`` opening the query's outermost WHERE group."""
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
-    if not form:
-        raise QueryError("cannot find the query form (SELECT, ASK, CONSTRUCT or DESCRIBE)")
-    pos = form.end()
-    if form.group(1).upper() == "CONSTRUCT":
-        after = masked[pos:].lstrip()
-        if after.startswith("{"):
-            pos = matching_brace(masked, len(masked) - len(after)) + 1
-        else:
-            raise QueryError("parameters cannot be sent to a remote store in a CONSTRUCT WHERE short form")
-    depth = 0  # parentheses: skip EXISTS { } inside projected expressions
-    for i in range(pos, len(masked)):
-        ch = masked[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "{" and depth == 0:
-            return i
-    raise QueryError("the query has no WHERE group to bind parameters in")
-
-
 def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """The query with ``bound`` as the embedded store binds it: each parameter written in place of
     its variable throughout the WHERE group, except inside sub-selects, and a ``VALUES`` row first
@@ -98,49 +74,15 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """
     if not bound:
         return text
-    terms = {name: _term_text(term) for name, term in bound.items()}
-    text = _written_in_place(text, terms)
+    terms = {name: term_text(term) for name, term in bound.items()}
+    text = written_in_place(text, bound)
     values = f" VALUES ({' '.join(f'?{name}' for name in terms)}) {{ ({' '.join(terms.values())}) }} "
     masked = masked_text(text)
-    start = _where_group(masked)
+    start = where_group(masked)
     end = matching_brace(masked, start)
     if re.match(r"\s*SELECT\b", masked[start + 1 : end], re.I):
         return f"{text[: start + 1]}{values}{{{text[start + 1 : end]}}} {text[end:]}"
     return f"{text[: start + 1]}{values}{text[start + 1 :]}"
-
-
-def _written_in_place(text: str, terms: dict[str, str]) -> str:
-    """``text`` with each variable of ``terms`` replaced by its term in the WHERE group, outside
-    sub-selects (which the embedded store's substitutions do not reach either)."""
-    masked = masked_text(text)
-    start = _where_group(masked)
-    end = matching_brace(masked, start)
-    subselects = [
-        (m.start(), matching_brace(masked, m.start()))
-        for m in re.finditer(r"\{\s*SELECT\b", masked[: end + 1], re.I)
-        if m.start() >= start
-    ]
-    variable = re.compile(r"[?$](" + "|".join(map(re.escape, terms)) + r")(?![\w\u00b7\u0300-\u036f\u203f-\u2040])")
-    places = [
-        m
-        for m in variable.finditer(masked, start, end)
-        if not any(first <= m.start() <= last for first, last in subselects)
-    ]
-    for m in reversed(places):
-        text = f"{text[: m.start()]}{terms[m.group(1)]}{text[m.end() :]}"
-    return text
-
-
-def _term_text(term: ox.NamedNode | ox.Literal) -> str:
-    """A term in N-Triples syntax; a simple literal with its ``^^xsd:string`` datatype written out.
-
-    Both spellings are the same RDF 1.1 term, but Virtuoso 7.2 turns the non-Latin-1 characters
-    of a simple literal into ``?`` under ``STR()`` unless the datatype is written.
-    """
-    text = str(term)
-    if isinstance(term, ox.Literal) and not term.language and term.datatype.value == XSD + "string":
-        return f"{text}^^<{XSD}string>"
-    return text
 
 
 def remote_text(query: NamedQuery, params: dict[str, str] | None = None) -> str:

@@ -6,6 +6,7 @@ Oxigraph, which answers the query library orders of magnitude faster.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from pathlib import Path
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 from . import paths
 from .errors import IpgraphError, QueryError
 from .prefixes import PREFIXES
+from .query_text import written_in_place
 
 
 def graph_file(path: str | Path | None = None) -> Path:
@@ -67,16 +69,28 @@ class EmbeddedStore:
         return len(self.store)
 
     def query(self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None):
-        """Run a query; parameters are bound as RDF terms by the engine, never spliced into the text."""
+        """Run a query; parameters are bound as RDF terms by the engine.
+
+        They are also written into the WHERE group as escaped N-Triples terms
+        (:func:`~ipgraph.query_text.written_in_place`), so the planner sees them as constants;
+        the engine's binding gives them to the projection. A text that this rewriting would break
+        (a parameter in a BIND target, say) runs as written, and errors point into that text."""
         subs = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
         try:
-            return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
+            return self._query(sparql, subs)
         except SyntaxError as exc:
             raise syntax_error(sparql, str(exc)) from None
         except RuntimeError as exc:  # e.g. a parameter that the SELECT clause does not project
             raise QueryError(f"cannot bind the parameters: {exc}; list each parameter in the SELECT clause") from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
+
+    def _query(self, sparql: str, subs: dict[ox.Variable, ox.NamedNode | ox.Literal]):
+        if subs:
+            with contextlib.suppress(QueryError, SyntaxError):
+                bound = {variable.value: term for variable, term in subs.items()}
+                return self.store.query(written_in_place(sparql, bound), prefixes=PREFIXES, substitutions=subs)
+        return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
 
     def to_rdflib(self):
         """The graph as an rdflib Graph (for validation, exports and rdflib users)."""

@@ -131,3 +131,18 @@ def test_a_parameter_the_select_clause_does_not_project_is_a_clear_error(store):
     query = parse_header("hidden", text)
     with pytest.raises(QueryError, match=r"cannot bind the parameters: .*\?n.*list each parameter in the SELECT"):
         run_embedded(store, query, {"n": "9"})
+
+
+def test_a_parameter_where_no_term_may_be_written_is_still_bound_by_the_engine(store):
+    """Parameters are written into the query for the planner; where a term cannot stand (a
+    literal as a predicate), the query runs as written and the engine binds the variable."""
+    text = "# param p: literal -- a predicate, wrongly typed\nSELECT ?p ?s WHERE { OPTIONAL { ?s ?p ?o } }"
+    result = run_embedded(store, parse_header("predicate", text), {"p": "保护司"})
+    assert result.records() == [{"p": "保护司"}]
+
+
+def test_a_syntax_error_in_a_query_with_parameters_points_into_the_query_as_written(store):
+    text = "# param n: integer -- a number\nSELECT ?t ?n WHERE {\n  ?t ipg:number ?n .\n  FILTER(?n >) }"
+    with pytest.raises(QueryError, match=r"line 4, column 17") as caught:
+        run_embedded(store, parse_header("broken", text), {"n": "9"})
+    assert "FILTER(?n >)" in str(caught.value)
