@@ -25,7 +25,10 @@ class FormatError(QueryError, ValueError):
 
 @dataclass
 class Result:
-    """One query's answer. ``rows`` are SPARQL JSON bindings: {var: {"type", "value", …}}."""
+    """One query's answer. ``rows`` are SPARQL JSON bindings: {var: {"type", "value", …}}.
+
+    Rows from the embedded store share the value dict of a term that recurs: read values, and
+    build new dicts rather than change them in place."""
 
     variables: list[str] = field(default_factory=list)
     rows: list[dict[str, dict]] = field(default_factory=list)

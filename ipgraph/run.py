@@ -16,6 +16,7 @@ import gc
 import math
 import multiprocessing
 import multiprocessing.connection
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
@@ -71,16 +72,46 @@ def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: in
     return Result(variables=variables, rows=rows, truncated=truncated)
 
 
+PROBE_ROWS = 512  # rows read before a column whose terms hardly recur stops looking them up
+
+
 def _rows(solutions: ox.QuerySolutions, variables: list[str], max_rows: int | None) -> tuple[list[dict], bool]:
-    """The solutions as SPARQL JSON rows (at most ``max_rows``), and whether more were left."""
+    """The solutions as SPARQL JSON rows (at most ``max_rows``), and whether more were left.
+
+    Each column converts a term once and gives that value to every row where the term recurs (a
+    department in 40,000 rows): half the time of reading such an answer. Rows therefore share
+    value dicts; read them, do not change them in place. A column whose terms hardly recur in
+    the first ``PROBE_ROWS`` rows (measure texts) converts each value afresh from then on."""
+    columns = [_recurring_terms() for _ in variables]
+    converters = [(var, convert) for var, (convert, _) in zip(variables, columns, strict=True)]
     rows: list[dict[str, dict]] = []
     for solution in solutions:
-        if max_rows is not None and len(rows) == max_rows:
+        if len(rows) == max_rows:
             return rows, True
+        if len(rows) == PROBE_ROWS:
+            converters = [
+                (var, convert if len(cache) <= PROBE_ROWS // 2 else term_json)
+                for (var, convert), (_, cache) in zip(converters, columns, strict=True)
+            ]
         # A solution iterates its values in the order of the variables: zip() avoids one
         # lookup by name per value, which took half the time of reading a large answer.
-        rows.append({var: term_json(term) for var, term in zip(variables, solution, strict=True) if term is not None})
+        values = zip(converters, solution, strict=True)
+        rows.append({var: convert(term) for (var, convert), term in values if term is not None})
     return rows, False
+
+
+def _recurring_terms() -> tuple[Callable[[Any], dict], dict]:
+    """A converter that remembers each term's value, and the dict it remembers them in."""
+    cache: dict = {}
+    get = cache.get
+
+    def convert(term: Any) -> dict:
+        value = get(term)
+        if value is None:
+            value = cache[term] = term_json(term)
+        return value
+
+    return convert, cache
 
 
 @contextmanager

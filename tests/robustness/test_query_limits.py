@@ -127,6 +127,17 @@ def test_lazy_rows_are_the_engines_own_json_results(store):
         assert ours.rows == engine["results"]["bindings"], query.name
 
 
+def test_a_long_answer_shares_the_values_of_recurring_terms_and_reads_the_rest_afresh(store):
+    """Past the rows a column is probed on, both kinds of column still give the engine's JSON;
+    a recurring term (a predicate) gives every row the same value."""
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o"
+    rows = evaluate(store, text, {}).rows
+    engine = json.loads(store.query(text).serialize(format=ox.QueryResultsFormat.JSON))["results"]["bindings"]
+    assert len(rows) > 4 * run.PROBE_ROWS and rows == engine
+    labels = [row["p"] for row in rows if row["p"]["value"].endswith("#label")]
+    assert len(labels) > 100 and all(value is labels[0] for value in labels)
+
+
 @pytest.mark.parametrize("timeout", [None, 60])
 def test_row_caps_are_applied_and_flagged(store, timeout):
     query = resolve(DEPARTMENTS)
