@@ -75,9 +75,8 @@ class EmbeddedStore:
         (:func:`~ipgraph.query_text.written_in_place`), so the planner sees them as constants;
         the engine's binding gives them to the projection. A text that this rewriting would break
         (a parameter in a BIND target, say) runs as written, and errors point into that text."""
-        subs = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
         try:
-            return self._query(sparql, subs)
+            return self._query(sparql, substitutions or {})
         except SyntaxError as exc:
             raise syntax_error(sparql, str(exc)) from None
         except RuntimeError as exc:  # e.g. a parameter that the SELECT clause does not project
@@ -85,10 +84,10 @@ class EmbeddedStore:
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
 
-    def _query(self, sparql: str, subs: dict[ox.Variable, ox.NamedNode | ox.Literal]):
+    def _query(self, sparql: str, bound: dict[str, ox.NamedNode | ox.Literal]):
+        subs = {ox.Variable(name): term for name, term in bound.items()}
         if subs:
             with contextlib.suppress(QueryError, SyntaxError):
-                bound = {variable.value: term for variable, term in subs.items()}
                 return self.store.query(written_in_place(sparql, bound), prefixes=PREFIXES, substitutions=subs)
         return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
 
