@@ -4,6 +4,7 @@ from __future__ import annotations
 
 IPG = "https://w3id.org/ipgraph/ontology#"
 ID = "https://w3id.org/ipgraph/id/"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"  # the datatype of a simple literal
 
 PREFIXES: dict[str, str] = {
     "ipg": IPG,

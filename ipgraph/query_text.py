@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .errors import QueryError
+from .prefixes import XSD_STRING
 
 # Comments, IRIs and string literals: masked before looking for braces and keywords.
 OPAQUE = re.compile(
@@ -41,9 +42,6 @@ def matching_brace(masked: str, start: int) -> int:
     raise QueryError("unbalanced braces in the query")
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def where_group(masked: str) -> int:
     """Offset of the ``{`` opening the query's outermost WHERE group."""
     form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
@@ -68,17 +66,16 @@ def where_group(masked: str) -> int:
     raise QueryError("the query has no WHERE group to bind parameters in")
 
 
-def written_in_place(text: str, bound: dict) -> str:
-    """``text`` with each variable of ``bound`` replaced by its term (:func:`term_text`) in the
-    WHERE group, outside sub-selects (which the embedded store's substitutions do not reach
-    either).
+def written_in_place(text: str, terms: dict[str, str]) -> str:
+    """``text`` with each variable of ``terms`` replaced by its term, as :func:`term_text` writes
+    it, in the WHERE group, outside sub-selects (which the embedded store's substitutions do not
+    reach either).
 
     A query planner sees such a term as a constant: it starts from the pattern the term narrows
     and tests a filter on it as soon as the filter's other variables are bound. A variable bound
     only when the query runs (a substitution) is planned as if unbound: ``search-measures`` at
     1 M triples joins every measure's patterns before testing the word, and takes twice as long.
     """
-    terms = {name: term_text(term) for name, term in bound.items()}
     masked = masked_text(text)
     start = where_group(masked)
     end = matching_brace(masked, start)

@@ -75,7 +75,7 @@ def with_values(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     if not bound:
         return text
     terms = {name: term_text(term) for name, term in bound.items()}
-    text = written_in_place(text, bound)
+    text = written_in_place(text, terms)
     values = f" VALUES ({' '.join(f'?{name}' for name in terms)}) {{ ({' '.join(terms.values())}) }} "
     masked = masked_text(text)
     start = where_group(masked)

@@ -23,12 +23,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import IpgraphError, QueryError, QueryTimeout
+from .prefixes import XSD_STRING
 from .queries import NamedQuery
 from .results import Result
 from .store import EmbeddedStore
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NAMED_NODE, _LITERAL, _BLANK_NODE = ox.NamedNode, ox.Literal, ox.BlankNode
 
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from . import paths
 from .errors import IpgraphError, QueryError
 from .prefixes import PREFIXES
-from .query_text import written_in_place
+from .query_text import term_text, written_in_place
 
 
 def graph_file(path: str | Path | None = None) -> Path:
@@ -88,7 +88,8 @@ class EmbeddedStore:
         subs = {ox.Variable(name): term for name, term in bound.items()}
         if subs:
             with contextlib.suppress(QueryError, SyntaxError):
-                return self.store.query(written_in_place(sparql, bound), prefixes=PREFIXES, substitutions=subs)
+                text = written_in_place(sparql, {name: term_text(term) for name, term in bound.items()})
+                return self.store.query(text, prefixes=PREFIXES, substitutions=subs)
         return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
 
     def to_rdflib(self):
