@@ -51,6 +51,10 @@ def test_suite_runs_at_smallest_scale(tmp_path):
         if figure["section"] == "query" and figure["rows"] is not None:
             rows.setdefault(figure["op"], set()).add(figure["rows"])
     assert rows and all(len(sizes) == 1 for sizes in rows.values()), rows
+    # the graph is written as ipgraph writes N-Triples: sorted lines, each subject's together
+    (written,) = data.glob("*/graph.nt")
+    lines = written.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == scale["triples"] and lines == sorted(lines)
     # the fast SHACL engine and pySHACL find the same number of violations
     validation = {f["engine"]: f["rows"] for f in scale["figures"] if f["section"] == "validate"}
     assert validation["ipgraph"] == validation["pyshacl"]
