@@ -358,8 +358,9 @@ def export_rdf(graph, fmt: str) -> str:
     if fmt == "ttl":
         return graph.serialize(format="longturtle")
     if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+        from .store import sorted_ntriples
+
+        return sorted_ntriples(graph).decode("utf-8")
     if fmt == "jsonld":
         return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, indent=1)
     raise ExportError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")

@@ -38,6 +38,15 @@ def test_loading_twice_does_not_duplicate_anything():
     assert len(store) == before > 1000
 
 
+def test_store_from_rdflib_holds_each_subjects_triples_together(graph):
+    """The store keeps triples in load order; lookups are fast when a subject's triples lie together."""
+    store = EmbeddedStore.from_rdflib(graph)
+    subjects = [quad.subject for quad in store.store]
+    runs = [s for i, s in enumerate(subjects) if i == 0 or s != subjects[i - 1]]
+    assert len(store) == len(graph) > 2000
+    assert len(runs) == len(set(subjects)) == len(set(graph.subjects()))
+
+
 def test_no_blank_nodes(graph):
     assert not [t for triple in graph for t in triple if not isinstance(t, URIRef | Literal)]
 
