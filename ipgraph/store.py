@@ -36,8 +36,12 @@ def sorted_ntriples(graph) -> bytes:
     The store keeps triples in the order they were loaded, and a lookup is about three times faster
     at a million triples when a subject's triples lie together (docs/performance.md); rdflib
     writes them in no particular order."""
-    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
-    return b"".join(line + b"\n" for line in sorted(lines) if line.strip())
+    return sorted_lines(graph.serialize(format="nt", encoding="utf-8"))
+
+
+def sorted_lines(ntriples: bytes) -> bytes:
+    """N-Triples text with its lines sorted (and blank lines dropped)."""
+    return b"".join(line + b"\n" for line in sorted(ntriples.splitlines()) if line.strip())
 
 
 FORMATS = {
