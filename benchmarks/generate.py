@@ -24,9 +24,9 @@ from functools import cached_property
 from pathlib import Path
 
 from ipgraph import paths
-from ipgraph.layouts import cnipa_tasklist as layout
-from ipgraph.parse import parse_file
-from ipgraph.records import Document
+from ipgraph.ingest.layouts import cnipa_tasklist as layout
+from ipgraph.ingest.parse import parse_file
+from ipgraph.ingest.records import Document
 
 BASE_YEAR = 2021
 HEADER_ROW = "\t".join(layout.HEADER)

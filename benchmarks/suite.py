@@ -46,14 +46,14 @@ class Scale:
 
 
 def build_without_title_links(documents):
-    """``ipgraph.build.build_graph`` without its last step, ``concepts.link_similar_titles``.
+    """``ipgraph.graph.build.build_graph`` without its last step, ``concepts.link_similar_titles``.
 
     That step links each similar pair of tasks of different documents. Its cost follows the
     links it makes, but on synthetic documents the links themselves grow with the square of
     the documents: they reuse the 22 real titles, so each task recurs in every other document
     (80 documents give 78 k links, 300 give 1.1 M). The suite measures the step on its own,
     up to ``Limits.title_links``, and leaves the links out of the graphs it measures."""
-    from ipgraph.build import GraphBuilder
+    from ipgraph.graph.build import GraphBuilder
 
     builder = GraphBuilder()
     for doc in documents:
@@ -66,8 +66,8 @@ def documents_for(target: int, seed: int) -> int:
 
     Calibrated on 10 and 40 documents: what one more document adds is less than the average
     over the first ten, as the policies and bodies they cite are shared."""
-    from ipgraph.layouts import parse as parse_layout
-    from ipgraph.source import SourceText
+    from ipgraph.ingest.layouts import parse as parse_layout
+    from ipgraph.ingest.source import SourceText
 
     texts = generate.documents(CALIBRATION[1], seed)
     docs = [parse_layout(SourceText(f"calibration-{i}.txt", t, "", "utf-8")) for i, t in enumerate(texts)]
@@ -80,7 +80,7 @@ def documents_for(target: int, seed: int) -> int:
 
 def sample_params(query) -> dict[str, str]:
     """Values for required parameters: the first example their header gives, as ``ipgraph check`` uses."""
-    from ipgraph.commands.check import example_params
+    from ipgraph.cli.check import example_params
 
     return example_params(query)
 
@@ -151,9 +151,9 @@ class Suite:
         scale.sources = generate.write_documents(scale.folder / "sources", scale.documents, scale.seed)
 
     def parse_and_build(self) -> None:
-        from ipgraph.concepts import link_similar_titles
-        from ipgraph.namespaces import IPG
-        from ipgraph.parse import parse_file
+        from ipgraph.graph.concepts import link_similar_titles
+        from ipgraph.graph.namespaces import IPG
+        from ipgraph.ingest.parse import parse_file
 
         sources = self.scale.sources
         docs = self.timed("pipeline", "parse source → records", "ipgraph", lambda: [parse_file(p) for p in sources])
@@ -188,7 +188,7 @@ class Suite:
         The order matters beyond diffs: the embedded store keeps a subject's triples where they
         were loaded, and at 1 M triples it answers the library 1.1-2.2x faster from a sorted
         file than from rdflib's order (docs/performance.md)."""
-        from ipgraph.store import sorted_lines
+        from ipgraph.sparql.store import sorted_lines
 
         self.scale.nt.write_bytes(sorted_lines(self.scale.nt.read_bytes()))
 
@@ -202,7 +202,7 @@ class Suite:
     def load(self) -> None:
         from rdflib import Graph
 
-        from ipgraph.store import EmbeddedStore
+        from ipgraph.sparql.store import EmbeddedStore
 
         for path, label, rdflib_format in ((self.scale.ttl, "Turtle", "turtle"), (self.scale.nt, "N-Triples", "nt")):
             op = f"load {label}"
@@ -217,8 +217,8 @@ class Suite:
                 self.timed("load", op, "oxigraph-server", lambda p=path: self.server.client.replace(p))
 
     def queries(self) -> None:
-        from ipgraph.queries import library
-        from ipgraph.remote import with_values
+        from ipgraph.sparql.library import library
+        from ipgraph.sparql.remote import with_values
 
         with QueryWorker(self.scale.nt, self.timer, self.limits.query_timeout) as worker:
             for name, query in library().items():
@@ -276,10 +276,10 @@ class Suite:
         self.figures.append(figure)
 
     def validate(self) -> None:
-        from ipgraph import validate as validation
+        from ipgraph import shacl as validation
 
         shapes = validation.shapes_graph()
-        from ipgraph.shacl_fast import validate_store
+        from ipgraph.shacl.compiled import validate_store
 
         report = self.timed(
             "validate", "SHACL shapes/", "ipgraph", lambda: validate_store(self.store, shapes, data=self.graph)
@@ -377,8 +377,8 @@ MEMORY_EMBEDDED = """
 import json, sys
 from benchmarks.measure import peak_rss
 from benchmarks.suite import sample_params
-from ipgraph.queries import library
-from ipgraph.store import EmbeddedStore
+from ipgraph.sparql.library import library
+from ipgraph.sparql.store import EmbeddedStore
 store = EmbeddedStore.from_file(sys.argv[1])
 skip = set(sys.argv[2:])
 for name, query in library().items():

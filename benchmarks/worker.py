@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .measure import TIMED_OUT, Figure, Timer, failed, forked, measured
 
 if TYPE_CHECKING:
-    from ipgraph.queries import NamedQuery
+    from ipgraph.sparql.library import NamedQuery
 
 
 class QueryWorker:
@@ -92,7 +92,7 @@ def _serve(connection: multiprocessing.connection.Connection, nt: str, timer: Ti
     Ctrl-C is left to the suite, which stops the worker on its way out."""
     import signal
 
-    from ipgraph.store import EmbeddedStore
+    from ipgraph.sparql.store import EmbeddedStore
 
     from .server import Client
 
@@ -118,7 +118,7 @@ def _serve(connection: multiprocessing.connection.Connection, nt: str, timer: Ti
 
 
 def _ipgraph_figure(store, name: str, query: NamedQuery, params: dict, timer: Timer, query_timeout: float) -> Figure:
-    from ipgraph.run import run_embedded
+    from ipgraph.sparql.run import run_embedded
 
     try:
         probe = forked(lambda: result_size(run_embedded(store, query, params)), query_timeout)

@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 
-from ipgraph.queries import NamedQuery, library
-from ipgraph.remote import fingerprint
-from ipgraph.results import Result
+from ipgraph.sparql.library import NamedQuery, library
+from ipgraph.sparql.remote import fingerprint
+from ipgraph.sparql.results import Result
 
 # Values for required parameters without a default, where the header's "e.g." example does not serve.
 TEST_VALUES: dict[str, dict[str, str]] = {}

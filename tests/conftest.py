@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from ipgraph import paths
-from ipgraph.build import build_graph
-from ipgraph.parse import parse_file
-from ipgraph.store import EmbeddedStore
+from ipgraph.graph.build import build_graph
+from ipgraph.ingest.parse import parse_file
+from ipgraph.sparql.store import EmbeddedStore
 
 SOURCE = paths.SOURCES_DIR / "cnipa-2021-ip-high-quality-development-task-list.txt"
 

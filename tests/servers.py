@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from ipgraph.serve import Limits
+    from ipgraph.web.server import Limits
 
 HOST = "127.0.0.1"
 START_SECONDS = 15.0
@@ -86,7 +86,7 @@ def running(app, limits: Limits | None = None) -> Iterator[str]:
     """
     import uvicorn
 
-    from ipgraph.serve import server_config
+    from ipgraph.web.server import server_config
 
     port = free_port()
     if limits is None:

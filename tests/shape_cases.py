@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
 
-from ipgraph.validate import Report
+from ipgraph.shacl import Report
 
 ID = "https://w3id.org/ipgraph/id/"
 # First segments of instance IRIs that are not under the 2021 task list (docs/vocabulary-contract.md).

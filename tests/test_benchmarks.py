@@ -12,9 +12,9 @@ import os
 from benchmarks import generate
 from benchmarks.cli import main
 from benchmarks.report import SECTIONS
-from ipgraph.layouts import parse as parse_layout
+from ipgraph.ingest.layouts import parse as parse_layout
+from ipgraph.ingest.source import SourceText
 from ipgraph.progress import Progress
-from ipgraph.source import SourceText
 
 
 def test_generator_is_deterministic_and_parses_with_the_real_shape(document):
@@ -92,9 +92,9 @@ def test_query_worker_measures_in_its_own_process_and_is_restarted_after_dying()
     from benchmarks.measure import Timer
     from benchmarks.worker import QueryWorker
     from ipgraph import paths
-    from ipgraph.queries import library
-    from ipgraph.run import run_embedded
-    from ipgraph.store import EmbeddedStore
+    from ipgraph.sparql.library import library
+    from ipgraph.sparql.run import run_embedded
+    from ipgraph.sparql.store import EmbeddedStore
 
     query = library()["departments"]
     here = run_embedded(EmbeddedStore.from_file(paths.BUNDLED_GRAPH), query)

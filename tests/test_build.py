@@ -8,10 +8,10 @@ import pyoxigraph
 from rdflib import Literal, URIRef
 
 from ipgraph import paths
-from ipgraph.build import build_sources, to_turtle
 from ipgraph.cli import main
-from ipgraph.namespaces import DCTERMS, ID, IPG, ORG, PROV, RDF, RDFS
-from ipgraph.store import EmbeddedStore
+from ipgraph.graph.build import build_sources, to_turtle
+from ipgraph.graph.namespaces import DCTERMS, ID, IPG, ORG, PROV, RDF, RDFS
+from ipgraph.sparql.store import EmbeddedStore
 
 TASK = ID["cnipa-tasklist-2021/task/"]
 

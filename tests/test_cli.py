@@ -20,8 +20,8 @@ import pytest
 from rdflib import Graph
 
 from ipgraph.cli import main
-from ipgraph.commands import COMMANDS
-from ipgraph.queries import library
+from ipgraph.cli.commands import COMMANDS
+from ipgraph.sparql.library import library
 
 ROOT = Path(__file__).resolve().parent.parent
 IPG = "https://w3id.org/ipgraph/ontology#"

@@ -14,7 +14,7 @@ from chromium import DevTools, chromium_page
 from rdflib import RDFS, Literal
 
 from ipgraph import export, network
-from ipgraph.results import Result
+from ipgraph.sparql.results import Result
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from ipgraph import paths
-from ipgraph.build import build_sources
 from ipgraph.errors import SourceError
-from ipgraph.namespaces import DCTERMS, ID, IPG, RDF
-from ipgraph.queries import resolve
-from ipgraph.run import run_embedded
-from ipgraph.store import EmbeddedStore
-from ipgraph.validate import validate
+from ipgraph.graph.build import build_sources
+from ipgraph.graph.namespaces import DCTERMS, ID, IPG, RDF
+from ipgraph.shacl import validate
+from ipgraph.sparql.library import resolve
+from ipgraph.sparql.run import run_embedded
+from ipgraph.sparql.store import EmbeddedStore
 
 SAMPLE = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"
 SOURCE = paths.SOURCES_DIR / "cnipa-2021-ip-high-quality-development-task-list.txt"

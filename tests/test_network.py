@@ -13,7 +13,7 @@ from rdflib import RDFS, SKOS, URIRef
 
 from ipgraph import network
 from ipgraph.cli import main
-from ipgraph.results import Result
+from ipgraph.sparql.results import Result
 
 TASK_ROW = re.compile(r"^(\d+)\.")
 # In 专利局审查部、自动化部 the 专利局 prefix covers both units: 自动化部 is the Patent Office's.

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, URIRef
 
 from ipgraph import paths
-from ipgraph.build import build_sources
-from ipgraph.run import evaluate
-from ipgraph.store import EmbeddedStore
+from ipgraph.graph.build import build_sources
+from ipgraph.sparql.run import evaluate
+from ipgraph.sparql.store import EmbeddedStore
 
 README = paths.RESOURCES / "ontology" / "README.md"
 ONTOLOGY = paths.RESOURCES / "ontology" / "ipgraph.ttl"

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from ipgraph.errors import SourceError
-from ipgraph.layouts.cnipa_tasklist import split_bodies
-from ipgraph.parse import parse_file
+from ipgraph.ingest.layouts.cnipa_tasklist import split_bodies
+from ipgraph.ingest.parse import parse_file
 
 
 def test_sections_and_tasks_counted_from_the_text(document, source_lines):

@@ -22,11 +22,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from ipgraph import paths
-from ipgraph.queries import NamedQuery, library, query_form
-from ipgraph.remote import remote_text
-from ipgraph.results import Result
-from ipgraph.run import run_embedded
-from ipgraph.store import EmbeddedStore
+from ipgraph.sparql.library import NamedQuery, library, query_form
+from ipgraph.sparql.remote import remote_text
+from ipgraph.sparql.results import Result
+from ipgraph.sparql.run import run_embedded
+from ipgraph.sparql.store import EmbeddedStore
 
 IPG = "https://w3id.org/ipgraph/ontology#"
 SCOPES = ("各地区", "有条件的地区", "有关地区")

@@ -24,10 +24,10 @@ from servers import free_port, local_server, oxigraph_program, stop, wait_for_po
 from ipgraph import paths
 from ipgraph.cli import main
 from ipgraph.errors import StoreError
-from ipgraph.queries import library, parse_header
-from ipgraph.remote import Endpoints, fingerprint, push, remote_runner, remote_text, run_remote, with_values
-from ipgraph.run import run_embedded
-from ipgraph.store import graph_file
+from ipgraph.sparql.library import library, parse_header
+from ipgraph.sparql.remote import Endpoints, fingerprint, push, remote_runner, remote_text, run_remote, with_values
+from ipgraph.sparql.run import run_embedded
+from ipgraph.sparql.store import graph_file
 
 # ---------------------------------------------------------------- servers
 

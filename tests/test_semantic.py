@@ -11,10 +11,12 @@ import re
 import pytest
 from rdflib import Literal
 
-from ipgraph import concepts, paths
-from ipgraph.namespaces import DCTERMS, ID, IPG, RDF, SKOS
-from ipgraph.queries import resolve
-from ipgraph.run import run_embedded
+from ipgraph import paths
+from ipgraph.graph import concepts
+from ipgraph.graph.namespaces import DCTERMS, ID, IPG, RDF, SKOS
+from ipgraph.sparql.library import resolve
+from ipgraph.sparql.run import run_embedded
+from tools import concept_review
 
 TASK_ROW = re.compile(r"^(\d+)[.．]")
 DOC = paths.RESOURCES / "docs" / "semantic-layer.md"
@@ -104,8 +106,8 @@ def test_unknown_topic_gives_no_rows(store):
 
 def test_the_review_table_in_the_doc_matches_the_graph(graph):
     doc = DOC.read_text(encoding="utf-8")
-    table = concepts.review_table(graph, ID["cnipa-tasklist-2021"])
-    assert concepts.replace_review(doc, table) == doc, "run `python -m ipgraph.concepts` to refresh the doc"
+    table = concept_review.review_table(graph, ID["cnipa-tasklist-2021"])
+    assert concept_review.replace_review(doc, table) == doc, "run `python -m tools.concept_review` to refresh the doc"
     measures = sum(1 for _ in graph.subjects(RDF.type, IPG.Measure))
     assert table.count("| measure ") == measures
 

@@ -18,8 +18,8 @@ from rdflib import namespace as rns
 from shape_cases import ID, Case, add, assert_only_case_nodes, copy, drop, explain, node, replace, with_defects
 
 from ipgraph import paths
-from ipgraph.build import build_sources
-from ipgraph.validate import Report, shapes_graph, validate
+from ipgraph.graph.build import build_sources
+from ipgraph.shacl import Report, shapes_graph, validate
 
 HERE = Path(__file__).parent
 SAMPLE = HERE / "fixtures" / "annual-plan-sample.txt"

@@ -15,10 +15,10 @@ from rdflib.namespace import Namespace
 from servers import running
 from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
-from ipgraph.queries import library, parse_header
-from ipgraph.remote import remote_runner, run_remote
-from ipgraph.run import run_embedded
-from ipgraph.serve import Limits, create_app, default_network_page
+from ipgraph.sparql.library import library, parse_header
+from ipgraph.sparql.remote import remote_runner, run_remote
+from ipgraph.sparql.run import run_embedded
+from ipgraph.web.server import Limits, create_app, default_network_page
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -16,10 +16,10 @@ from rdflib import namespace as rns
 from rdflib.collection import Collection
 from shape_cases import ADDITIONS, CASES, FIXTURES, copy, drop_type, ipg, node, replace
 
-from ipgraph import shacl_fast
-from ipgraph.shacl_fast import Unsupported, compile_shapes, validate_graph, validate_store
-from ipgraph.store import EmbeddedStore
-from ipgraph.validate import shapes_graph, validate
+from ipgraph.shacl import compiled as shacl_fast
+from ipgraph.shacl import shapes_graph, validate
+from ipgraph.shacl.compiled import Unsupported, compile_shapes, validate_graph, validate_store
+from ipgraph.sparql.store import EmbeddedStore
 
 SH = rns.SH
 

@@ -3,7 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
-from ipgraph import shacl_merge
+from ipgraph.shacl.compiled import merge as shacl_merge
 
 EX = "http://example.org/"
 DATA = f"""

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
 from benchmarks import generate
-from ipgraph import concepts, paths
-from ipgraph.build import build_sources
-from ipgraph.namespaces import DCTERMS, ID, IPG, RDF
+from ipgraph import paths
+from ipgraph.graph import concepts
+from ipgraph.graph.build import build_sources
+from ipgraph.graph.namespaces import DCTERMS, ID, IPG, RDF
 
 SAMPLE = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"
 SOURCE = paths.SOURCES_DIR / "cnipa-2021-ip-high-quality-development-task-list.txt"

@@ -37,10 +37,10 @@ from shape_cases import (
 )
 
 from ipgraph import paths
-from ipgraph import validate as validation
+from ipgraph import shacl as validation
 from ipgraph.cli import main
-from ipgraph.shacl_fast import Unsupported
-from ipgraph.validate import Report, load_graph, shapes_graph, validate, validate_file
+from ipgraph.shacl import Report, load_graph, shapes_graph, validate, validate_file
+from ipgraph.shacl.compiled import Unsupported
 
 
 @pytest.fixture(scope="module")

@@ -28,11 +28,11 @@ from answers import QUERIES, answer, concatenated_columns, params_for
 from servers import free_port, required, stop
 
 from ipgraph import paths
-from ipgraph.build import build_sources
 from ipgraph.cli import main
 from ipgraph.errors import StoreError
-from ipgraph.queries import NamedQuery, library, parse_header, query_form
-from ipgraph.remote import (
+from ipgraph.graph.build import build_sources
+from ipgraph.sparql.library import NamedQuery, library, parse_header, query_form
+from ipgraph.sparql.remote import (
     INTEGER_TYPES,
     XSD,
     Endpoints,
@@ -42,9 +42,9 @@ from ipgraph.remote import (
     remote_text,
     run_remote,
 )
-from ipgraph.results import Result
-from ipgraph.run import run_embedded
-from ipgraph.store import EmbeddedStore
+from ipgraph.sparql.results import Result
+from ipgraph.sparql.run import run_embedded
+from ipgraph.sparql.store import EmbeddedStore
 
 INI = Path(__file__).parent / "fixtures" / "virtuoso" / "virtuoso.ini"
 SAMPLE_PLAN = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"

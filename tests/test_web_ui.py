@@ -11,9 +11,9 @@ import pytest
 from chromium import DevTools, chromium_page
 from servers import running
 
-from ipgraph.queries import library
-from ipgraph.run import run_embedded
-from ipgraph.serve import Limits, create_app, default_network_page
+from ipgraph.sparql.library import library
+from ipgraph.sparql.run import run_embedded
+from ipgraph.web.server import Limits, create_app, default_network_page
 
 pytest.importorskip("websocket", reason="websocket-client (test extra) drives Chromium")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ipgraph import files
-from ipgraph.build import build_graph, to_turtle
-from ipgraph.records import Document
-from ipgraph.vocab import Vocabulary
+from ipgraph.graph.build import build_graph, to_turtle
+from ipgraph.graph.vocab import Vocabulary
+from ipgraph.ingest.records import Document
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from servers import running
 
-from ipgraph.serve import Limits, MiB, create_app
+from ipgraph.web.server import Limits, MiB, create_app
 
 TASKS = "SELECT ?n WHERE { ?t a ipg:Task ; ipg:number ?n }"
 # Never finishes on its own: a three-way cross product of all triples; only the time limit stops it.

@@ -9,8 +9,8 @@ import pytest
 
 from ipgraph.cli import main
 from ipgraph.errors import SourceError
-from ipgraph.layouts.cnipa_tasklist import numeral_text, numeral_value
-from ipgraph.parse import parse_file
+from ipgraph.ingest.layouts.cnipa_tasklist import numeral_text, numeral_value
+from ipgraph.ingest.parse import parse_file
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ipgraph import paths
-from ipgraph.build import build_graph, to_turtle
 from ipgraph.errors import SourceError
-from ipgraph.parse import parse_file
-from ipgraph.records import Document
-from ipgraph.source import read_source
+from ipgraph.graph.build import build_graph, to_turtle
+from ipgraph.ingest.parse import parse_file
+from ipgraph.ingest.records import Document
+from ipgraph.ingest.source import read_source
 
 SOURCE_TEXT = (paths.SOURCES_DIR / "cnipa-2021-ip-high-quality-development-task-list.txt").read_text(encoding="utf-8")
 SETTINGS = settings(
@@ -146,7 +146,7 @@ def test_arbitrary_text_after_the_header_gives_a_located_error(fuzz_path, vocabu
 
 def test_a_shortened_but_well_formed_source_builds_a_conforming_graph(source_text, tmp_path, vocabulary):
     """Cutting the list after a section leaves a smaller document that still passes the shapes."""
-    from ipgraph.validate import validate
+    from ipgraph.shacl import validate
 
     lines = source_text.split("\n")
     sixth = next(n for n, line in enumerate(lines) if line.startswith("六、"))

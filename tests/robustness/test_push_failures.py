@@ -28,8 +28,8 @@ from servers import free_port, local_server, oxigraph_program, stop, wait_for_po
 
 from ipgraph import paths
 from ipgraph.cli import main
-from ipgraph.queries import parse_header
-from ipgraph.remote import Endpoints, fingerprint, remote_fingerprint, run_remote
+from ipgraph.sparql.library import parse_header
+from ipgraph.sparql.remote import Endpoints, fingerprint, remote_fingerprint, run_remote
 
 REPO = Path(__file__).resolve().parents[2]
 BOUND = 120.0  # seconds: a generous upper bound for any one push

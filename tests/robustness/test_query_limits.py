@@ -10,11 +10,11 @@ import multiprocessing
 import pyoxigraph as ox
 import pytest
 
-from ipgraph import run
 from ipgraph.cli import main
 from ipgraph.errors import QueryError, QueryTimeout
-from ipgraph.queries import library, parse_header, resolve
-from ipgraph.run import evaluate, run_embedded
+from ipgraph.sparql import run
+from ipgraph.sparql.library import library, parse_header, resolve
+from ipgraph.sparql.run import evaluate, run_embedded
 
 # Three-way cross product of every triple with itself: billions of rows to count, never finishes in a test.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ipgraph.errors import QueryError
-from ipgraph.queries import MAX_PARAM_LENGTH, library, parse_header
-from ipgraph.run import run_embedded
+from ipgraph.sparql.library import MAX_PARAM_LENGTH, library, parse_header
+from ipgraph.sparql.run import run_embedded
 
 HOSTILE = (
     '保护司" } ; DROP ALL ; #',

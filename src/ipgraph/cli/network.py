@@ -1,0 +1,101 @@
+"""ipgraph network — who shares tasks with whom: a report, and the paths linking two departments."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "network",
+        help="analyse the department network (report, paths between departments)",
+        description="Analyse the network of departments that share tasks: centrality, strongest pairs, "
+        "communities, and the tasks linking two departments.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    rep = actions.add_parser(
+        "report",
+        help="top departments, strongest pairs, communities",
+        description="Summarise the department network: departments by number of tasks with their degree, "
+        "weighted degree, betweenness and eigenvector centrality; the pairs sharing most tasks; "
+        "modularity-based communities; connected components.",
+    )
+    rep.add_argument("--top", type=int, default=10, metavar="N", help="how many departments and pairs (default 10)")
+    rep.add_argument("--method", choices=("greedy", "louvain"), default="greedy", help="community detection method")
+    _common(rep)
+    rep.set_defaults(func=run_report)
+
+    path = actions.add_parser(
+        "path",
+        help="the tasks linking two departments",
+        description="The shortest chains department –task– department … linking two departments: one line per "
+        "shared task when they share tasks, otherwise through other departments. Departments are named in "
+        "Chinese or English, or by IRI.",
+    )
+    path.add_argument("source", metavar="DEPT", help="a department, e.g. 保护司")
+    path.add_argument("target", metavar="DEPT2", help="another department, e.g. 人事司")
+    path.add_argument("--limit", type=int, default=20, metavar="N", help="show at most N paths (default 20)")
+    _common(path)
+    path.set_defaults(func=run_path)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format (default text)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language for text output")
+    add_source_options(p)
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    """Where the data comes from: a graph file, or a remote SPARQL endpoint."""
+    p.add_argument("--graph", metavar="FILE", help="graph file (default: data/ipgraph.ttl)")
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="ask this remote SPARQL 1.1 endpoint instead of the graph file (see docs/triple-stores.md)",
+    )
+    p.add_argument("--default-graph", metavar="IRI", help="with --endpoint: the named graph to query as default graph")
+
+
+def runner_for(args: argparse.Namespace):
+    """The runner the networks fetch their data through: the remote endpoint if given, else the graph file."""
+    if args.endpoint:
+        from ipgraph.sparql.remote import remote_runner
+
+        return remote_runner(args.endpoint, default_graph=args.default_graph)
+    from ipgraph.network import store_runner
+    from ipgraph.sparql.store import EmbeddedStore
+
+    return store_runner(EmbeddedStore.from_file(args.graph))
+
+
+def run_report(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from ipgraph.network import department_graph, format_report, report
+
+    summary = report(department_graph(runner_for(args)), top=args.top, method=args.method)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_report(summary, args.lang))
+    return 0
+
+
+def run_path(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from ipgraph.network import bipartite_graph, department_paths, format_paths
+
+    graph = bipartite_graph(runner_for(args))
+    found = department_paths(graph, args.source, args.target, args.limit)
+    if args.format == "json":
+        rows = [[{k: graph.nodes[n][k] for k in ("kind", "iri", "label_zh", "label_en")} for n in p] for p in found]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    elif found:
+        sys.stdout.write(format_paths(graph, found, args.lang))
+    else:
+        print(f"{args.source} and {args.target} are not linked through shared tasks")
+    return 0

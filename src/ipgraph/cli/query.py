@@ -1,0 +1,91 @@
+"""ipgraph query — run a named query, a .rq file or SPARQL text."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "query",
+        help="run a named query, a .rq file or SPARQL text",
+        description="Run a query on the graph. QUERY is a name from `ipgraph queries`, a .rq file, "
+        "or SPARQL text (the prefixes ipg: id: org: skos: dcterms: prov: eli: time: rdf: rdfs: owl: xsd: "
+        "are predeclared). Parameters are bound as RDF terms, never pasted into the query text.",
+    )
+    p.add_argument("query", metavar="QUERY", help="query name, .rq file, or SPARQL text")
+    p.add_argument(
+        "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value (repeatable)"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        default=None,
+        choices=("table", "csv", "tsv", "json", "turtle", "nt", "jsonld"),
+        help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)",
+    )
+    p.add_argument("--graph", metavar="FILE", help="graph file to query (default: data/ipgraph.ttl)")
+    p.add_argument("--max-rows", type=positive_int, metavar="N", help="return at most N rows (reported when applied)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="stop a query on the graph file that runs longer than this (default: 30; 0 for no limit)",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="ask this remote SPARQL 1.1 endpoint instead of the graph file "
+        "(credentials: IPGRAPH_ENDPOINT_USER/PASSWORD or ~/.netrc; see docs/triple-stores.md)",
+    )
+    p.add_argument(
+        "--default-graph",
+        metavar="IRI",
+        help="with --endpoint: query this named graph as the default graph (default-graph-uri)",
+    )
+    p.set_defaults(func=run)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number ≥ 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return int(text)
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    from ipgraph.errors import QueryError
+
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param {pair!r}: expected NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from ipgraph.sparql.library import resolve
+    from ipgraph.sparql.run import run_embedded
+    from ipgraph.sparql.store import EmbeddedStore
+
+    query = resolve(args.query)
+    if args.endpoint:
+        from ipgraph.sparql.remote import run_remote
+
+        result = run_remote(
+            args.endpoint, query, parse_params(args.param), args.max_rows, default_graph=args.default_graph
+        )
+    else:
+        result = run_embedded(
+            EmbeddedStore.from_file(args.graph), query, parse_params(args.param), args.max_rows, args.timeout or None
+        )
+    fmt = args.format or ("turtle" if result.kind == "graph" else "table")
+    sys.stdout.write(result.serialize(fmt))
+    if result.truncated:
+        print(f"ipgraph: result truncated at {args.max_rows} rows (--max-rows)", file=sys.stderr)
+    return 0

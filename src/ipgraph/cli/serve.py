@@ -1,0 +1,40 @@
+"""ipgraph serve — the graph as a read-only SPARQL 1.1 endpoint, with a query page for the browser."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the graph over SPARQL 1.1 Protocol, with a query page (read-only)",
+        description="Serve the graph: a read-only SPARQL 1.1 Protocol endpoint at /sparql (JSON, XML, CSV, TSV; "
+        "Turtle, N-Triples, JSON-LD for graph results), the named queries as URLs (/queries/NAME.json?param=…), "
+        "a query page at / and the department network at /network. See docs/endpoint.md.",
+    )
+    p.add_argument("--graph", metavar="FILE", help="graph file to serve (default: data/ipgraph.ttl)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per query (default 30)")
+    p.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="row limit per answer (default 10000)")
+    p.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="permit SERVICE (federated queries): the server then sends requests to the hosts the queries name",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ipgraph.errors import IpgraphError
+    from ipgraph.sparql.store import EmbeddedStore
+    from ipgraph.web.server import Limits, serve
+
+    if args.timeout <= 0 or args.max_rows <= 0:
+        raise IpgraphError("--timeout and --max-rows must be positive")
+    store = EmbeddedStore.from_file(args.graph)
+    print(f"ipgraph: serving {len(store)} triples at http://{args.host}:{args.port}/ (SPARQL at /sparql); Ctrl-C stops")
+    limits = Limits(timeout=args.timeout, max_rows=args.max_rows, allow_service=args.allow_service)
+    serve(store, args.host, args.port, limits)
+    return 0

@@ -1,0 +1,171 @@
+"""Query results in one shape, whoever answered: SPARQL 1.1 JSON bindings, a boolean, or triples.
+
+Formats: ``table`` (for people), ``csv`` and ``tsv`` (SPARQL 1.1 CSV/TSV results),
+``json`` (SPARQL 1.1 Query Results JSON); graph results as ``turtle``, ``nt`` or ``jsonld``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+
+from ipgraph.errors import QueryError
+from ipgraph.prefixes import PREFIXES
+
+TABULAR = ("table", "csv", "tsv", "json")
+GRAPH = ("turtle", "nt", "jsonld")
+
+
+class FormatError(QueryError, ValueError):
+    """A result format that does not fit the result: tables for SELECT and ASK, RDF for graphs."""
+
+
+@dataclass
+class Result:
+    """One query's answer. ``rows`` are SPARQL JSON bindings: {var: {"type", "value", …}}.
+
+    Rows from the embedded store share the value dict of a term that recurs: read values, and
+    build new dicts rather than change them in place."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, dict]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: str | None = None  # N-Triples, for CONSTRUCT / DESCRIBE
+    truncated: bool = False  # rows were capped at a limit
+
+    @property
+    def kind(self) -> str:
+        if self.triples is not None:
+            return "graph"
+        return "boolean" if self.boolean is not None else "bindings"
+
+    def values(self, var: str) -> list[str | None]:
+        """The plain values of one column, for scripts and tests."""
+        return [row[var]["value"] if var in row else None for row in self.rows]
+
+    def records(self) -> list[dict[str, str]]:
+        return [{var: row[var]["value"] for var in self.variables if var in row} for row in self.rows]
+
+    def to_json(self) -> dict:
+        if self.boolean is not None:
+            return {"head": {}, "boolean": self.boolean}
+        return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
+
+    def serialize(self, fmt: str = "table") -> str:
+        if self.kind == "graph":
+            return serialize_graph(self.triples or "", fmt)
+        if fmt not in TABULAR:
+            raise FormatError(f"format {fmt!r} does not fit a SELECT or ASK result: use one of {', '.join(TABULAR)}")
+        if fmt == "json":
+            return json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        if self.boolean is not None:
+            return (
+                {"csv": "_askResult\n", "tsv": "?_askResult\n"}.get(fmt, "")
+                + ("true" if self.boolean else "false")
+                + "\n"
+            )
+        if fmt == "csv":
+            return _csv(self)
+        if fmt == "tsv":
+            return _tsv(self)
+        return _table(self)
+
+
+def serialize_graph(ntriples: str, fmt: str) -> str:
+    if fmt not in (*GRAPH, "ntriples", "ttl", "table"):
+        raise FormatError(
+            f"format {fmt!r} does not fit a graph (CONSTRUCT or DESCRIBE) result: use one of {', '.join(GRAPH)}"
+        )
+    if fmt in ("nt", "ntriples"):
+        return ntriples
+    from rdflib import Graph
+
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    graph.parse(data=ntriples, format="nt")
+    if fmt in ("turtle", "ttl", "table"):
+        return graph.serialize(format="longturtle")
+    return graph.serialize(format="json-ld", context={p: ns for p, ns in PREFIXES.items()}, indent=1)
+
+
+def _csv(result: Result) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(row.get(var)) for var in result.variables])
+    return out.getvalue()
+
+
+def _csv_value(term: dict | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
+
+
+def _tsv(result: Result) -> str:
+    lines = ["\t".join(f"?{var}" for var in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join(to_ntriples(row[var]) if var in row else "" for var in result.variables))
+    return "\n".join(lines) + "\n"
+
+
+def to_ntriples(term: dict) -> str:
+    """A SPARQL JSON term in N-Triples/Turtle syntax."""
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+    if "xml:lang" in term:
+        return f'"{escaped}"@{term["xml:lang"]}'
+    if "datatype" in term and term["datatype"] != "http://www.w3.org/2001/XMLSchema#string":
+        return f'"{escaped}"^^<{term["datatype"]}>'
+    return f'"{escaped}"'
+
+
+def shorten(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and prefix != "id":
+            return f"{prefix}:{iri[len(ns) :]}"
+    base = PREFIXES["id"]
+    return iri[len(base) :] if iri.startswith(base) else iri
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(term: dict | None, limit: int = 60) -> str:
+    if term is None:
+        return ""
+    text = shorten(term["value"]) if term["type"] == "uri" else term["value"]
+    text = " ".join(text.split())
+    if _width(text) > limit:
+        while _width(text) > limit - 1:
+            text = text[:-1]
+        text += "…"
+    return text
+
+
+def _table(result: Result) -> str:
+    if not result.variables:
+        return "(no columns)\n"
+    cells = [[_cell(row.get(var)) for var in result.variables] for row in result.rows]
+    widths = [max([_width(var)] + [_width(r[i]) for r in cells]) for i, var in enumerate(result.variables)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    out = [line(result.variables), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    count = len(result.rows)
+    out.append(f"({count} row{'s' if count != 1 else ''}{', truncated at the row limit' if result.truncated else ''})")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,1 @@
+"""Maintainers' scripts that regenerate parts of the docs from the graph; not installed."""
