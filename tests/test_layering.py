@@ -61,7 +61,7 @@ def test_no_import_circle():
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt]
+                cycle = [*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt]
                 pytest.fail("import circle: " + " → ".join(cycle))
             if nxt not in state:
                 visit(nxt, [*trail, nxt])
