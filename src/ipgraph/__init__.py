@@ -1,8 +1,8 @@
 """ipgraph — a knowledge graph of China's IP-policy task lists.
 
-The pipeline, one module per stage::
+The pipeline, one subpackage per stage::
 
-    source → parse (layouts/) → build → validate → query (store, run) / analyse → export / serve
+    ingest → graph → sparql → shacl → network → export → web, with cli/ on top
 
 A notebook user calls the same functions the ``ipgraph`` command does::
 

@@ -8,7 +8,7 @@ Routes (all read-only):
 - ``/queries.json`` — the named query library (titles, questions, parameters, columns).
 - ``/queries/NAME.EXT?param=…`` — a named query's answer as a citable URL
   (EXT: json, xml, csv, tsv; ttl, nt, jsonld for graph results; ``rq`` for the query text).
-- ``/`` — the query page (``ipgraph/web/``); ``/network`` — the department network view.
+- ``/`` — the query page (``static/``); ``/network`` — the department network view.
 
 Updates (and so ``LOAD``) are refused (403), and so is ``SERVICE`` — a federated query
 would make the server send requests to other hosts — unless explicitly allowed. Each query
