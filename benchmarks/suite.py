@@ -66,11 +66,11 @@ def documents_for(target: int, seed: int) -> int:
 
     Calibrated on 10 and 40 documents: what one more document adds is less than the average
     over the first ten, as the policies and bodies they cite are shared."""
+    from ipgraph.ingest.formats import SourceText
     from ipgraph.ingest.layouts import parse as parse_layout
-    from ipgraph.ingest.source import SourceText
 
     texts = generate.documents(CALIBRATION[1], seed)
-    docs = [parse_layout(SourceText(f"calibration-{i}.txt", t, "", "utf-8")) for i, t in enumerate(texts)]
+    docs = [parse_layout(SourceText.plain(f"calibration-{i}.txt", t)) for i, t in enumerate(texts)]
     few, many = (len(build_without_title_links(docs[:n])) for n in CALIBRATION)
     if target <= few:
         return max(1, math.ceil((target - VOCAB_TRIPLES_HINT) / ((few - VOCAB_TRIPLES_HINT) / CALIBRATION[0])))

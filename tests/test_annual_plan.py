@@ -11,9 +11,9 @@ from rdflib import URIRef
 from ipgraph.errors import SourceError
 from ipgraph.graph.build import build_graph
 from ipgraph.graph.namespaces import ID, IPG, RDF, RDFS
+from ipgraph.ingest.formats import read_source
 from ipgraph.ingest.layouts import annual_plan, cnipa_tasklist
 from ipgraph.ingest.parse import parse_file
-from ipgraph.ingest.source import read_source
 
 SAMPLE = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"
 IN_XSD_DATE = URIRef("http://www.w3.org/2006/time#inXSDDate")

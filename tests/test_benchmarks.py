@@ -12,8 +12,8 @@ import os
 from benchmarks import generate
 from benchmarks.cli import main
 from benchmarks.report import SECTIONS
+from ipgraph.ingest.formats import SourceText
 from ipgraph.ingest.layouts import parse as parse_layout
-from ipgraph.ingest.source import SourceText
 from ipgraph.progress import Progress
 
 
@@ -21,7 +21,7 @@ def test_generator_is_deterministic_and_parses_with_the_real_shape(document):
     first, again = generate.documents(3, seed=7), generate.documents(3, seed=7)
     assert first == again
     assert generate.documents(3, seed=8) != first
-    docs = [parse_layout(SourceText(f"doc{i}.txt", text, "", "utf-8")) for i, text in enumerate(first)]
+    docs = [parse_layout(SourceText.plain(f"doc{i}.txt", text)) for i, text in enumerate(first)]
     assert [d.key for d in docs] == ["cnipa-tasklist-2021", "cnipa-tasklist-2022", "cnipa-tasklist-2023"]
     real_bodies = {name for task in document.tasks for name in task.bodies}
     for doc in docs:

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from ipgraph import paths
 from ipgraph.errors import SourceError
 from ipgraph.graph.build import build_graph, to_turtle
+from ipgraph.ingest.formats import read_source
 from ipgraph.ingest.parse import parse_file
 from ipgraph.ingest.records import Document
-from ipgraph.ingest.source import read_source
 
 SOURCE_TEXT = (paths.SOURCES_DIR / "cnipa-2021-ip-high-quality-development-task-list.txt").read_text(encoding="utf-8")
 SETTINGS = settings(

@@ -1,4 +1,4 @@
-"""Reading source documents: bytes on disk → decoded, normalised lines.
+"""Decoding text: bytes on disk → decoded, normalised lines (plain text files and HTML pages).
 
 Encodings: UTF-8 (with or without BOM), UTF-16 with a BOM, and GB18030 (a superset
 of GBK and GB2312, the encodings Chinese government documents most often come in
@@ -9,10 +9,7 @@ mixes encodings, is damaged, or is not text at all is refused with the line at f
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 from ipgraph.errors import SourceError
 
@@ -24,26 +21,12 @@ BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
     (b"\x84\x31\x95\x33", "gb18030"),
 )
-# The task lists are tens of kilobytes; anything this big is not one of them.
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
 # Control characters never found in text (tab, line breaks and form feeds are allowed).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # A line counts as UTF-8 evidence only with this many non-ASCII characters: one or
 # two GB18030 characters can form valid UTF-8 by chance, longer runs practically never.
 UTF8_EVIDENCE = 3
 LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
-
-
-@dataclass(frozen=True)
-class SourceText:
-    path: str
-    text: str
-    sha256: str  # of the bytes on disk, so it can be checked with sha256sum
-    encoding: str
-
-    @property
-    def lines(self) -> list[str]:
-        return self.text.split("\n")
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:
@@ -139,19 +122,3 @@ def _check_characters(text: str, path: str) -> None:
         line = text.count("\n", 0, m.start()) + 1
         column = m.start() - text.rfind("\n", 0, m.start())
         raise SourceError(path, f"not a text file: control character U+{ord(m.group()):04X} at column {column}", line)
-
-
-def read_source(path: str | Path, encoding: str | None = None) -> SourceText:
-    """Read a source file; line endings are normalised to LF and the BOM dropped."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(str(p), f"too large for a task list ({size} bytes; the limit is {MAX_SOURCE_BYTES})")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise SourceError(str(p), f"cannot read: {exc.strerror or exc}") from None
-    if not data.strip():
-        raise SourceError(str(p), "the file is empty")
-    text, used = decode(data, str(p), encoding)
-    return SourceText(str(p), text, hashlib.sha256(data).hexdigest(), used)

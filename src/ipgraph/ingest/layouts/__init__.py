@@ -10,9 +10,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from ipgraph.errors import SourceError
+from ipgraph.ingest.formats import SourceText
 from ipgraph.ingest.layouts import annual_plan, cnipa_tasklist
 from ipgraph.ingest.records import Document
-from ipgraph.ingest.source import SourceText
 
 LAYOUTS: tuple[ModuleType, ...] = (cnipa_tasklist, annual_plan)
 

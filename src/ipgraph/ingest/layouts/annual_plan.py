@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 
 from ipgraph.errors import SourceError
+from ipgraph.ingest.formats import SourceText
 from ipgraph.ingest.layouts.cnipa_tasklist import NUMERALS, numeral_text, numeral_value
 from ipgraph.ingest.records import Document, Measure, Section, Task
-from ipgraph.ingest.source import SourceText
 
 NAME = "annual-plan"
 EXPECTS = "a title line ending in 计划 and items such as 1.…。（某部、某局负责）"

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 
 from ipgraph.errors import SourceError
+from ipgraph.ingest.formats import SourceText
 from ipgraph.ingest.records import Document, Measure, Section, Task
-from ipgraph.ingest.source import SourceText
 
 NAME = "cnipa-tasklist"
 EXPECTS = "the header row 任务清单<TAB>落实举措<TAB>责任部门<TAB>完成时间"

@@ -1,0 +1,56 @@
+"""The published forms of a document → one plain text with a locator per line.
+
+Every reader of a file format returns a :class:`SourceText`: the text a plain-text
+copy of the document would give (one paragraph per line; a table one row per line,
+cells separated by a TAB), with, for each line, where it came from in its file (a
+:class:`Locator`). The layouts read ``SourceText.text`` the same whatever the file
+was.
+
+``read_source`` picks the reader for the file's format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ipgraph.errors import SourceError
+from ipgraph.ingest.formats import text
+from ipgraph.ingest.formats.model import Locator, SourceText
+
+__all__ = ["MAX_SOURCE_BYTES", "Locator", "SourceText", "read_source"]
+
+# The task lists are tens of kilobytes, their PDFs a few megabytes; anything this big is not one of them.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+
+Reader = Callable[[Path, bytes, "str | None"], SourceText]
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what cannot be a task list (too large, unreadable, empty)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(str(path), f"too large for a task list ({size} bytes; the limit is {MAX_SOURCE_BYTES})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise SourceError(str(path), "the file is empty")
+    return data
+
+
+def _reader(path: Path, data: bytes) -> Reader:
+    return text.read
+
+
+def read_source(path: str | Path, encoding: str | None = None) -> SourceText:
+    """Read a source document in any supported format.
+
+    ``encoding`` names the encoding of a text file or an HTML page when detection
+    would guess wrong; the other formats carry their own.
+    """
+    p = Path(path)
+    data = read_bytes(p)
+    return _reader(p, data)(p, data, encoding)
