@@ -18,7 +18,9 @@ from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 from ipgraph.sparql.library import library, parse_header
 from ipgraph.sparql.remote import remote_runner, run_remote
 from ipgraph.sparql.run import run_embedded
-from ipgraph.web.server import Limits, create_app, default_network_page
+from ipgraph.web.app import create_app
+from ipgraph.web.limits import Limits
+from ipgraph.web.pages import default_network_page
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

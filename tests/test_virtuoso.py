@@ -33,8 +33,6 @@ from ipgraph.errors import StoreError
 from ipgraph.graph.build import build_sources
 from ipgraph.sparql.library import NamedQuery, library, parse_header, query_form
 from ipgraph.sparql.remote import (
-    INTEGER_TYPES,
-    XSD,
     Endpoints,
     fingerprint,
     push,
@@ -42,6 +40,7 @@ from ipgraph.sparql.remote import (
     remote_text,
     run_remote,
 )
+from ipgraph.sparql.remote.fingerprint import INTEGER_TYPES, XSD
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.run import run_embedded
 from ipgraph.sparql.store import EmbeddedStore

@@ -13,7 +13,9 @@ from servers import running
 
 from ipgraph.sparql.library import library
 from ipgraph.sparql.run import run_embedded
-from ipgraph.web.server import Limits, create_app, default_network_page
+from ipgraph.web.app import create_app
+from ipgraph.web.limits import Limits
+from ipgraph.web.pages import default_network_page
 
 pytest.importorskip("websocket", reason="websocket-client (test extra) drives Chromium")
 

@@ -20,7 +20,9 @@ import httpx
 import pytest
 from servers import running
 
-from ipgraph.web.server import Limits, MiB, create_app
+from ipgraph.web.app import create_app
+from ipgraph.web.connections import IDLE
+from ipgraph.web.limits import Limits, MiB
 
 TASKS = "SELECT ?n WHERE { ?t a ipg:Task ; ipg:number ?n }"
 # Never finishes on its own: a three-way cross product of all triples; only the time limit stops it.
@@ -317,11 +319,26 @@ def answer_status_becomes(base: str, status: int) -> bool:
     return False
 
 
-def test_connections_over_the_limit_are_answered_503_until_some_close(store):
+def test_idle_connections_do_not_starve_complete_requests(store):
+    """Sockets that send nothing make room for requests: the longest-waiting one is closed (408)."""
     assert Limits().connections == 100
-    with serving(store, Limits(timeout=30, connections=4)) as base:
-        idle = [raw_connection(base) for _ in range(4)]
+    with serving(store, Limits(timeout=30)) as base:
+        idle = [raw_connection(base) for _ in range(120)]
+        time.sleep(IDLE + 0.2)  # the attacker's sockets have been idle a while
+        try:
+            assert [task_count(get(base, TASKS)) for _ in range(3)] == [22] * 3
+            closed, answer = closed_within(idle[0], BOUND)
+            assert closed and answer.startswith(b"HTTP/1.1 408")
+        finally:
+            for conn in idle:
+                conn.close()
+
+
+def test_when_every_connection_runs_a_request_a_new_one_is_answered_503(store):
+    with serving(store, Limits(timeout=4, workers=2, connections=2)) as base, ThreadPoolExecutor(2) as pool:
+        running = [pool.submit(get, base, ENDLESS) for _ in range(2)]
         assert answer_status_becomes(base, 503)
-        for conn in idle:
-            conn.close()
+        refused = get(base, "ASK {}")
+        assert refused.status_code == 503 and "2 connections open and busy" in refused.text
+        assert [r.result(timeout=BOUND).status_code for r in running] == [503, 503]
         assert answer_status_becomes(base, 200)

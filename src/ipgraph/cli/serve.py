@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ipgraph.errors import IpgraphError
     from ipgraph.sparql.store import EmbeddedStore
-    from ipgraph.web.server import Limits, serve
+    from ipgraph.web.limits import Limits
+    from ipgraph.web.server import serve
 
     if args.timeout <= 0 or args.max_rows <= 0:
         raise IpgraphError("--timeout and --max-rows must be positive")

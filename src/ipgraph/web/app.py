@@ -1,0 +1,45 @@
+"""The web application: its route table, its middleware, and the state its handlers share.
+
+A new page is a handler in a module of its own, added to ``routes()``; handlers find the store,
+the limits and the query engine in ``request.app.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ipgraph.sparql.store import EmbeddedStore
+from ipgraph.web import endpoint, pages
+from ipgraph.web.engine import Engine
+from ipgraph.web.limits import Limits
+from ipgraph.web.middleware import RequestLimits
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", pages.index),
+        Route("/sparql", endpoint.sparql, methods=["GET", "POST"]),
+        Route("/queries.json", endpoint.queries),
+        Route("/queries/{name:str}.{ext:str}", endpoint.named),
+        Route("/network", pages.network),
+        Mount("/static", StaticFiles(directory=pages.WEB_DIR), name="static"),
+    ]
+
+
+def create_app(
+    store: EmbeddedStore, limits: Limits | None = None, network_page: Callable[[], str] | None = None
+) -> Starlette:
+    """The web application: a SPARQL endpoint, named-query URLs and the browser page over ``store``."""
+    limits = limits or Limits()
+    limit = Middleware(RequestLimits, max_body=limits.max_body, max_header=limits.max_header)
+    app = Starlette(routes=routes(), middleware=[limit])
+    app.state.store = store
+    app.state.limits = limits
+    app.state.engine = Engine(store, limits)
+    app.state.network_page = network_page
+    return app

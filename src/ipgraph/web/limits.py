@@ -1,0 +1,32 @@
+"""The endpoint's limits, and the error that carries an HTTP status to the client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.responses import PlainTextResponse, Response
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 30.0  # seconds per query
+    max_rows: int = 10_000  # rows (or triples) per answer
+    workers: int = 2  # queries running at once
+    max_body: int = MiB  # bytes of a request body
+    request_timeout: float = 10.0  # seconds to send a whole request (headers and body)
+    max_header: int = 64 * 1024  # bytes of the request line and headers (a GET query travels there)
+    connections: int = 100  # open connections; when full, one still waiting for its request makes room
+    allow_service: bool = False  # SERVICE (federated queries to other hosts)
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(exc: HttpError) -> Response:
+    return PlainTextResponse(exc.message + "\n", status_code=exc.status)
