@@ -26,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("-f", "--format", metavar="FORMAT", help=f"one of {NETWORK_HELP}, {RDF_HELP}")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
+    p.add_argument(
+        "--entailments",
+        action="store_true",
+        help="with an RDF format: only the statements the ontology entails from the graph (ontology/rules/), "
+        "to load beside it or to leave out",
+    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of node labels (default zh)")
     add_source_options(p)
     p.set_defaults(func=run)
@@ -40,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
     fmt = format_for(args.output, args.format)
     if fmt in RDF_FORMATS and args.network:
         raise ExportError(f"--format {fmt} exports the whole RDF graph; leave out --network")
-    if fmt in RDF_FORMATS and not args.endpoint:
+    if args.entailments and (fmt not in RDF_FORMATS or args.endpoint):
+        raise ExportError(f"--entailments exports RDF from the graph file: use --format {', '.join(RDF_FORMATS)}")
+    if args.entailments:
+        data = export(None, fmt, rdf=entailed_graph(args.graph))
+    elif fmt in RDF_FORMATS and not args.endpoint:
         data = export(None, fmt, rdf=read_graph(args.graph))
     else:
         data = export(runner_for(args), fmt, args.network or "departments", args.lang)
@@ -66,3 +76,12 @@ def read_graph(path: str | None):
         return Graph().parse(source, format=guess_format(str(source)) or "turtle")
     except Exception as exc:  # rdflib raises many parser-specific types
         raise IpgraphError(f"{source}: cannot read as RDF: {exc}") from None
+
+
+def entailed_graph(path: str | None):
+    """The statements the ontology's rules add to the graph file, as an rdflib Graph."""
+    from rdflib import Graph
+
+    from ipgraph.sparql.entailment import entailed_ntriples, open_store
+
+    return Graph().parse(data=entailed_ntriples(open_store(path)).decode("utf-8"), format="nt")

@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)",
     )
     p.add_argument("--graph", metavar="FILE", help="graph file to query (default: data/ipgraph.ttl)")
+    p.add_argument(
+        "--no-entailments",
+        action="store_true",
+        help="query the graph file alone, without the statements the ontology entails (ontology/rules/)",
+    )
     p.add_argument("--max-rows", type=positive_int, metavar="N", help="return at most N rows (reported when applied)")
     p.add_argument(
         "--timeout",
@@ -69,9 +74,9 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    from ipgraph.sparql.entailment import open_store
     from ipgraph.sparql.library import resolve
     from ipgraph.sparql.run import run_embedded
-    from ipgraph.sparql.store import EmbeddedStore
 
     query = resolve(args.query)
     if args.endpoint:
@@ -81,9 +86,8 @@ def run(args: argparse.Namespace) -> int:
             args.endpoint, query, parse_params(args.param), args.max_rows, default_graph=args.default_graph
         )
     else:
-        result = run_embedded(
-            EmbeddedStore.from_file(args.graph), query, parse_params(args.param), args.max_rows, args.timeout or None
-        )
+        store = open_store(args.graph, not args.no_entailments)
+        result = run_embedded(store, query, parse_params(args.param), args.max_rows, args.timeout or None)
     fmt = args.format or ("turtle" if result.kind == "graph" else "table")
     sys.stdout.write(result.serialize(fmt))
     if result.truncated:

@@ -14,6 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "a query page at / and the department network at /network. See docs/endpoint.md.",
     )
     p.add_argument("--graph", metavar="FILE", help="graph file to serve (default: data/ipgraph.ttl)")
+    p.add_argument(
+        "--no-entailments",
+        action="store_true",
+        help="serve the graph file alone, without the statements the ontology entails (ontology/rules/)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per query (default 30)")
@@ -28,13 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ipgraph.errors import IpgraphError
-    from ipgraph.sparql.store import EmbeddedStore
+    from ipgraph.sparql.entailment import open_store
     from ipgraph.web.limits import Limits
     from ipgraph.web.server import serve
 
     if args.timeout <= 0 or args.max_rows <= 0:
         raise IpgraphError("--timeout and --max-rows must be positive")
-    store = EmbeddedStore.from_file(args.graph)
+    store = open_store(args.graph, not args.no_entailments)
     print(f"ipgraph: serving {len(store)} triples at http://{args.host}:{args.port}/ (SPARQL at /sparql); Ctrl-C stops")
     limits = Limits(timeout=args.timeout, max_rows=args.max_rows, allow_service=args.allow_service)
     serve(store, args.host, args.port, limits)
