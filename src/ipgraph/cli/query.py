@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         result = run_embedded(store, query, parse_params(args.param), args.max_rows, args.timeout or None)
     fmt = args.format or ("turtle" if result.kind == "graph" else "table")
     sys.stdout.write(result.serialize(fmt))
+    for warning in result.warnings:
+        print(f"ipgraph: warning: {warning}", file=sys.stderr)
     if result.truncated:
         print(f"ipgraph: result truncated at {args.max_rows} rows (--max-rows)", file=sys.stderr)
     return 0

@@ -7,10 +7,14 @@ Each ``queries/NAME.rq`` opens with a header of comment lines::
     # en: How many tasks is each department responsible for?
     # param dept: literal@zh = 运用促进司 -- a department's Chinese name (optional)
     # column dept: the department's IRI
+    # names dept: department -- ?x a ipg:Department ; rdfs:label|skos:altLabel ?name
 
 ``param`` types are ``iri``, ``literal``, ``literal@LANG`` and ``integer``; a param
 with ``= VALUE`` has a default, one marked ``(optional)`` may be left unbound, any
-other is required. Values are bound as RDF terms by the engine (embedded) or as a
+other is required. A ``names`` line gives the graph pattern that lists the names a
+parameter may take (``?name``, of the resource ``?x``): when an answer is empty,
+:mod:`ipgraph.sparql.checks` says which value names nothing, and the closest names.
+Values are bound as RDF terms by the engine (embedded) or as a
 ``VALUES`` row built from escaped RDF terms (remote): never pasted into the text.
 """
 
@@ -26,10 +30,11 @@ import pyoxigraph as ox
 from ipgraph import paths
 from ipgraph.errors import QueryError
 
-HEADER_RE = re.compile(r"^#\s*(?P<key>title|zh|en|param|column)\b\s*(?P<name>[\w-]*)\s*:\s*(?P<value>.*)$")
+HEADER_RE = re.compile(r"^#\s*(?P<key>title|zh|en|param|column|names)\b\s*(?P<name>[\w-]*)\s*:\s*(?P<value>.*)$")
 PARAM_RE = re.compile(
     r"^(?P<type>iri|integer|literal(?:@[A-Za-z-]+)?)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<doc>.*))?$"
 )
+NAMES_RE = re.compile(r"^(?P<noun>.+?)\s+--\s+(?P<pattern>.+)$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 MAX_PARAM_LENGTH = 10_000
@@ -70,6 +75,7 @@ class NamedQuery:
     en: str = ""
     params: tuple[Param, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # param → (what it names, graph pattern)
 
     def bind(self, values: dict[str, str] | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
         """Check given values against the declared params and turn them into RDF terms."""
@@ -94,6 +100,7 @@ def parse_header(name: str, text: str, path: Path | None = None) -> NamedQuery:
     meta: dict[str, str] = {}
     params: list[Param] = []
     columns: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             if line.strip():
@@ -113,11 +120,18 @@ def parse_header(name: str, text: str, path: Path | None = None) -> NamedQuery:
             params.append(Param(pname, p["type"], p["default"], doc, "(optional)" in doc))
         elif key == "column":
             columns[pname] = value
+        elif key == "names":
+            n = NAMES_RE.match(value)
+            if not n or not pname:
+                raise QueryError(f"{path or name}:{number}: bad names line; expected '# names PARAM: NOUN -- PATTERN'")
+            names[pname] = (n["noun"], n["pattern"])
         else:
             meta[key] = value
-    return NamedQuery(
-        name, path, text, meta.get("title", ""), meta.get("zh", ""), meta.get("en", ""), tuple(params), columns
-    )
+    undeclared = sorted(set(names) - {p.name for p in params})
+    if undeclared:
+        raise QueryError(f"{path or name}: names line for undeclared parameter(s) {', '.join(undeclared)}")
+    title, zh, en = meta.get("title", ""), meta.get("zh", ""), meta.get("en", "")
+    return NamedQuery(name, path, text, title, zh, en, tuple(params), columns, names)
 
 
 def library(directory: Path | None = None) -> dict[str, NamedQuery]:

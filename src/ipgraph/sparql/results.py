@@ -35,6 +35,7 @@ class Result:
     boolean: bool | None = None
     triples: str | None = None  # N-Triples, for CONSTRUCT / DESCRIBE
     truncated: bool = False  # rows were capped at a limit
+    warnings: list[str] = field(default_factory=list)  # why an answer may be empty (ipgraph.sparql.checks)
 
     @property
     def kind(self) -> str:
@@ -52,7 +53,10 @@ class Result:
     def to_json(self) -> dict:
         if self.boolean is not None:
             return {"head": {}, "boolean": self.boolean}
-        return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
+        out: dict = {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
+        if self.warnings:  # a member of its own: SPARQL JSON readers ignore it, the results stay standard
+            out["warnings"] = self.warnings
+        return out
 
     def serialize(self, fmt: str = "table") -> str:
         if self.kind == "graph":

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ipgraph.errors import IpgraphError, QueryError, QueryTimeout
 from ipgraph.prefixes import XSD_STRING
+from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.store import EmbeddedStore
@@ -52,8 +53,12 @@ def run_embedded(
         timeout = None
     substitutions = query.bind(params)
     if timeout is None:
-        return evaluate(store, query.text, substitutions, max_rows)
-    return _evaluate_in_child(store, query.text, substitutions, max_rows, timeout)
+        result = evaluate(store, query.text, substitutions, max_rows)
+    else:
+        result = _evaluate_in_child(store, query.text, substitutions, max_rows, timeout)
+    if result.kind == "bindings" and not result.rows and query.names:
+        result.warnings = parameter_warnings(store, query, params)
+    return result
 
 
 def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None = None) -> Result:

@@ -118,6 +118,12 @@ function showBindings(data) {
   const vars = data.head.vars;
   const rows = data.results.bindings;
   $("status").textContent = `${rows.length} row${rows.length === 1 ? "" : "s"}`;
+  for (const warning of data.warnings || []) {
+    const p = document.createElement("p");
+    p.className = "warning";
+    p.textContent = `⚠ ${warning}`;
+    $("results").appendChild(p);
+  }
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
   for (const v of vars) {
