@@ -35,7 +35,7 @@ def browser(tmp_path_factory) -> Iterator[DevTools]:
 def open_page(browser: DevTools, url: str) -> None:
     browser.events.clear()
     browser.call("Page.navigate", url=url)
-    browser.wait_until("document.querySelectorAll('#query-select option').length > 1")
+    browser.wait_until("!!window.ipgraph && document.querySelectorAll('#query-select option').length > 1")
 
 
 def test_pick_a_named_query_fill_its_parameter_and_see_its_rows(browser, site, store):
@@ -75,9 +75,7 @@ def test_download_links_cite_the_named_query_url(browser, site):
 
 def test_own_sparql_text_runs_through_the_endpoint(browser, site):
     open_page(browser, site + "/")
-    browser.evaluate(
-        "document.getElementById('query-text').value = 'SELECT ?n WHERE { ?t a ipg:Task ; ipg:number ?n } ORDER BY ?n'"
-    )
+    browser.evaluate("window.ipgraph.editor.value = 'SELECT ?n WHERE { ?t a ipg:Task ; ipg:number ?n } ORDER BY ?n'")
     browser.evaluate("document.getElementById('run').click()")
     browser.wait_until("document.getElementById('status').textContent === '22 rows'")
     numbers = browser.evaluate("[...document.querySelectorAll('#results tbody tr td')].map(td => td.textContent)")
@@ -86,7 +84,7 @@ def test_own_sparql_text_runs_through_the_endpoint(browser, site):
 
 def test_a_malformed_query_shows_the_parser_message(browser, site):
     open_page(browser, site + "/")
-    browser.evaluate("document.getElementById('query-text').value = 'SELECT ?x WHERE { ?x }'")
+    browser.evaluate("window.ipgraph.editor.value = 'SELECT ?x WHERE { ?x }'")
     browser.evaluate("document.getElementById('run').click()")
     message = browser.wait_until(
         "document.getElementById('status').className === 'error' && document.getElementById('status').textContent"

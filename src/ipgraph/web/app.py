@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ipgraph.sparql.store import EmbeddedStore
-from ipgraph.web import endpoint, pages
+from ipgraph.web import editing, endpoint, pages, resources
 from ipgraph.web.engine import Engine
 from ipgraph.web.limits import Limits
 from ipgraph.web.middleware import RequestLimits
@@ -25,7 +25,11 @@ def routes() -> list[BaseRoute]:
         Route("/", pages.index),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST"]),
         Route("/queries.json", endpoint.queries),
+        Route("/queries/{name:str}.html", editing.query_page),
         Route("/queries/{name:str}.{ext:str}", endpoint.named),
+        Route("/edited/{name:str}.{ext:str}", editing.edited),
+        Route("/completions.json", editing.completions),
+        Route("/id/{path:path}", resources.resource),
         Route("/network", pages.network),
         Mount("/static", StaticFiles(directory=pages.WEB_DIR), name="static"),
     ]

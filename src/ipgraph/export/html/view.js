@@ -36,11 +36,19 @@ const TEXT = {
 const state = { lang: document.documentElement.lang === "en" ? "en" : "zh", section: 0, query: "", selected: null };
 const byId = Object.fromEntries(DATA.nodes.map((n) => [n.id, n]));
 
+const ID_NS = "https://w3id.org/ipgraph/id/";
+
 function el(tag, attrs, ...children) {
   const node = tag.startsWith("svg:") ? document.createElementNS(SVG_NS, tag.slice(4)) : document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
   for (const child of children) node.append(child);
   return node;
+}
+
+// A resource's page: /id/… on the ipgraph server that serves this view, else the IRI itself.
+function resourceLink(iri, text) {
+  const local = location.protocol.startsWith("http") && iri.startsWith(ID_NS) ? `/id/${iri.slice(ID_NS.length)}` : iri;
+  return el("a", { href: local, class: "resource" }, text);
 }
 
 function label(item) {
@@ -132,7 +140,7 @@ function taskBlock(task) {
   const t = TEXT[state.lang];
   const block = el("section", { class: "task", "data-task": task.number });
   block.append(
-    el("h3", {}, `${task.number}. ${label(task)} `, el("span", { class: "line" }, t.line(task.line))),
+    el("h3", {}, resourceLink(task.id, `${task.number}. ${label(task)}`), " ", el("span", { class: "line" }, t.line(task.line))),
     el("p", { class: "meta" }, `${t.section(task.section)} · ${label({ zh: task.section_zh, en: task.section_en })}`),
   );
   for (const m of task.measures) {
@@ -159,7 +167,7 @@ function renderDetails(tasks) {
       el("h2", {}, label(node)),
       el("p", { class: "sub" }, `${state.lang === "en" ? node.zh : node.en} · ${own.length} ${t.tasks}`),
       el("p", { class: "meta" }, `${t.centrality}: ${node.weighted_degree} / ${node.betweenness.toFixed(3)} / ${node.eigenvector.toFixed(3)}`),
-      el("p", { class: "meta" }, node.id),
+      el("p", { class: "meta" }, resourceLink(node.id, node.id)),
     );
     own.forEach((task) => panel.append(taskBlock(task)));
     return;

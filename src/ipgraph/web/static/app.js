@@ -1,45 +1,62 @@
-// The query page: pick a named query, fill its parameters, run it, read and download the answer.
-// Plain browser JavaScript, no libraries and no network access beyond this server.
-"use strict";
+// The query page: a named query or your own SPARQL in the editor, run, read as a table or a chart.
+// Plain browser JavaScript: the editor is the vendored CodeMirror bundle (vendor/editor.js), and
+// nothing is fetched from anywhere but this server.
+import { completionSource } from "./complete.js";
+import { showResults, showTriples } from "./results.js";
 
-const state = { queries: {}, selected: null };
+const state = { queries: {}, selected: null, editor: null };
 const $ = (id) => document.getElementById(id);
+const DEFAULT_TEXT = "SELECT ?n ?title WHERE { ?t a ipg:Task ; ipg:number ?n ; dcterms:title ?title } ORDER BY ?n";
 
-async function loadQueries() {
-  const response = await fetch("/queries.json");
-  const queries = await response.json();
+// The named query a URL asks for: /queries/NAME.html?… or /?query=NAME&…
+function wantedQuery() {
+  const m = location.pathname.match(/^\/queries\/([^/]+)\.html$/);
+  return m ? decodeURIComponent(m[1]) : new URLSearchParams(location.search).get("query");
+}
+
+async function start() {
+  state.editor = IpgraphEditor.createEditor($("query-editor"), {
+    doc: DEFAULT_TEXT,
+    onRun: run,
+    complete: completionSource(),
+  });
+  window.ipgraph = state; // for people and tests driving the page from the console
+  const queries = await (await fetch("/queries.json")).json();
   const select = $("query-select");
   for (const q of queries) {
     state.queries[q.name] = q;
-    const option = document.createElement("option");
-    option.value = q.name;
-    option.textContent = `${q.name} — ${q.title}`;
-    select.appendChild(option);
+    select.appendChild(new Option(`${q.name} — ${q.title}`, q.name));
   }
-  const wanted = new URLSearchParams(location.search).get("query");
+  const wanted = wantedQuery();
+  const url = new URLSearchParams(location.search);
   if (wanted && state.queries[wanted]) {
     select.value = wanted;
-    selectQuery(wanted);
+    selectQuery(wanted, url);
+    if (url.has("text")) state.editor.value = url.get("text");
+    run();
+  } else if (url.has("text")) {
+    state.editor.value = url.get("text");
+    run();
   }
 }
 
-function selectQuery(name) {
+function selectQuery(name, given = new URLSearchParams()) {
   const q = state.queries[name] || null;
   state.selected = q;
   $("query-question").textContent = q ? [q.zh, q.en].filter(Boolean).join(" / ") : "";
   const params = $("params");
   params.replaceChildren();
   if (!q) return;
-  $("query-text").value = q.text;
+  state.editor.value = q.text;
   for (const p of q.params) {
     const row = document.createElement("div");
     row.className = "param";
     const label = document.createElement("label");
     label.textContent = `${p.name} (${p.type}${p.optional ? ", optional" : p.default === null ? ", required" : ""})`;
     const input = document.createElement("input");
-    input.name = `param-${p.name}`;
     input.id = `param-${p.name}`;
-    input.value = p.default ?? "";
+    input.value = given.get(p.name) ?? p.default ?? "";
+    input.addEventListener("keydown", (event) => event.key === "Enter" && run());
     label.htmlFor = input.id;
     const doc = document.createElement("span");
     doc.className = "doc";
@@ -58,20 +75,33 @@ function paramValues() {
   return values;
 }
 
-// The URL answering the current query in a format: a named query's citable URL, or /sparql?query=….
+// The URL answering the current text in a format: a named query's citable URL; the same query
+// edited (its parameters kept); or the SPARQL endpoint for your own text.
 function answerUrl(format) {
   const q = state.selected;
-  const text = $("query-text").value;
-  if (q && text === q.text) {
+  const text = state.editor.value;
+  const params = paramValues();
+  if (q) {
     const ext = { turtle: "ttl" }[format] || format;
-    const params = paramValues().toString();
-    return `/queries/${encodeURIComponent(q.name)}.${ext}${params ? "?" + params : ""}`;
+    const edited = text !== q.text;
+    if (edited) params.set("query", text);
+    const path = `/${edited ? "edited" : "queries"}/${encodeURIComponent(q.name)}.${ext}`;
+    return params.toString() ? `${path}?${params}` : path;
   }
-  return `/sparql?${new URLSearchParams({ query: text, format }).toString()}`;
+  return `/sparql?${new URLSearchParams({ query: text, format })}`;
+}
+
+// The page's own URL for what runs now, so that a reload, a bookmark or Back shows it again.
+function pageUrl() {
+  const q = state.selected;
+  const params = paramValues();
+  if (!q) return `/?${new URLSearchParams({ text: state.editor.value })}`;
+  if (state.editor.value !== q.text) params.set("text", state.editor.value);
+  return `/queries/${encodeURIComponent(q.name)}.html${params.toString() ? "?" + params : ""}`;
 }
 
 function isGraphQuery() {
-  const text = $("query-text").value.replace(/#[^\n]*/g, "");
+  const text = state.editor.value.replace(/#[^\n]*/g, "");
   const m = text.match(/\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i);
   return m && ["CONSTRUCT", "DESCRIBE"].includes(m[1].toUpperCase());
 }
@@ -80,26 +110,46 @@ async function run() {
   const status = $("status");
   status.className = "";
   status.textContent = "…";
-  $("results").replaceChildren();
+  for (const id of ["results", "chart", "pager", "downloads"]) $(id).replaceChildren();
+  $("views").hidden = true;
+  history.replaceState(null, "", pageUrl());
   const graph = isGraphQuery();
-  const url = answerUrl(graph ? "nt" : "json");
   try {
-    const response = await fetch(url);
+    const response = await fetch(answerUrl(graph ? "nt" : "json"));
     const body = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status}: ${body}`);
     if (graph) showTriples(body);
-    else showBindings(JSON.parse(body));
+    else await showResults(JSON.parse(body));
     showDownloads(graph);
   } catch (error) {
-    status.className = "error";
-    status.textContent = error.message;
+    showError(error.message);
   }
+}
+
+// An error with a position (line L, column C) is shown under that character of the text, and
+// the editor's cursor is put there.
+function showError(message) {
+  const status = $("status");
+  status.className = "error";
+  const m = message.match(/at (\d+):(\d+) \(line/);
+  const text = document.createElement("p");
+  text.textContent = message.split("\n")[0];
+  status.replaceChildren(text);
+  if (!m) return;
+  const [line, column] = [Number(m[1]), Number(m[2])];
+  const source = state.editor.value.split("\n")[line - 1] ?? "";
+  const pre = document.createElement("pre");
+  pre.className = "error-at";
+  const at = document.createElement("mark");
+  at.textContent = source.charAt(column - 1) || " ";
+  pre.append(source.slice(0, column - 1), at, source.slice(column));
+  status.appendChild(pre);
+  state.editor.select(line, column);
 }
 
 function showDownloads(graph) {
   const links = graph ? [["Turtle", "turtle"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"]] : [["CSV", "csv"], ["JSON", "json"]];
   const box = $("downloads");
-  box.replaceChildren();
   for (const [label, format] of links) {
     const a = document.createElement("a");
     a.href = answerUrl(format);
@@ -110,50 +160,6 @@ function showDownloads(graph) {
   }
 }
 
-function showBindings(data) {
-  if ("boolean" in data) {
-    $("status").textContent = `ASK: ${data.boolean}`;
-    return;
-  }
-  const vars = data.head.vars;
-  const rows = data.results.bindings;
-  $("status").textContent = `${rows.length} row${rows.length === 1 ? "" : "s"}`;
-  for (const warning of data.warnings || []) {
-    const p = document.createElement("p");
-    p.className = "warning";
-    p.textContent = `⚠ ${warning}`;
-    $("results").appendChild(p);
-  }
-  const table = document.createElement("table");
-  const head = table.createTHead().insertRow();
-  for (const v of vars) {
-    const th = document.createElement("th");
-    th.textContent = v;
-    head.appendChild(th);
-  }
-  const body = table.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    for (const v of vars) {
-      const td = tr.insertCell();
-      const term = row[v];
-      if (!term) continue;
-      td.textContent = term.value;
-      if (term.type === "uri") td.className = "uri";
-      if (term["xml:lang"]) td.lang = term["xml:lang"];
-    }
-  }
-  $("results").appendChild(table);
-}
-
-function showTriples(text) {
-  const lines = text.split("\n").filter((line) => line.trim());
-  $("status").textContent = `${lines.length} triple${lines.length === 1 ? "" : "s"}`;
-  const pre = document.createElement("pre");
-  pre.textContent = text;
-  $("results").appendChild(pre);
-}
-
 $("query-select").addEventListener("change", (event) => selectQuery(event.target.value));
 $("run").addEventListener("click", run);
-loadQueries();
+start();
