@@ -1,4 +1,4 @@
-"""Shared fixtures: the 2021 source, its records, graph and embedded store."""
+"""Shared fixtures: the 2021 source, its records, graph and embedded store; markers by the programs a test starts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from ipgraph import paths
 from ipgraph.graph.build import build_graph
 from ipgraph.ingest.parse import parse_file
 from ipgraph.sparql.store import EmbeddedStore
+
+# Fixtures that start a program: a test using one (directly or through another fixture) gets the
+# marker, and ``slow`` too, since starting the program and loading it takes seconds.
+MARKED_BY_FIXTURE = {"browser": "browser", "oxigraph": "realstore", "virtuoso": "realstore"}
 
 SOURCE = paths.SOURCES_DIR / "cnipa-2021-ip-high-quality-development-task-list.txt"
 
@@ -37,3 +41,10 @@ def graph(document):
 @pytest.fixture(scope="session")
 def store(graph) -> EmbeddedStore:
     return EmbeddedStore.from_rdflib(graph)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & MARKED_BY_FIXTURE.keys():
+            item.add_marker(MARKED_BY_FIXTURE[fixture])
+            item.add_marker("slow")

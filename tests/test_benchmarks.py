@@ -9,6 +9,8 @@ import io
 import json
 import os
 
+import pytest
+
 from benchmarks import generate
 from benchmarks.cli import main
 from benchmarks.report import SECTIONS
@@ -29,6 +31,7 @@ def test_generator_is_deterministic_and_parses_with_the_real_shape(document):
         assert {name for task in doc.tasks for name in task.bodies} <= real_bodies
 
 
+@pytest.mark.slow
 def test_suite_runs_at_smallest_scale(tmp_path):
     out, data = tmp_path / "out", tmp_path / "data"
     args = ["--scales", "2k", "--repeats", "1", "--rdflib-timeout", "2", "--out", str(out), "--data", str(data), "-q"]

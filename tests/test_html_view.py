@@ -10,11 +10,11 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from chromium import DevTools, chromium_page
 from rdflib import RDFS, Literal
 
 from ipgraph import export, network
 from ipgraph.sparql.results import Result
+from tests.helpers.chromium import DevTools, chromium_page
 
 
 @pytest.fixture(scope="module")

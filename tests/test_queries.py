@@ -253,6 +253,7 @@ def rdflib_term(term: ox.NamedNode | ox.Literal):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optional", [False, True], ids=["required-params", "all-params"])
 def test_every_query_gives_the_same_answer_on_rdflib_and_as_sent_to_remote_stores(store, graph, own_queries, optional):
     for name, query in own_queries.items():

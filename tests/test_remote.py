@@ -17,9 +17,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from answers import QUERIES, answer, params_for
 from rdflib import Graph
-from servers import free_port, local_server, oxigraph_program, stop, wait_for_port
 
 from ipgraph import paths
 from ipgraph.cli import main
@@ -28,6 +26,8 @@ from ipgraph.sparql.library import library, parse_header
 from ipgraph.sparql.remote import Endpoints, fingerprint, push, remote_runner, remote_text, run_remote, with_values
 from ipgraph.sparql.run import run_embedded
 from ipgraph.sparql.store import graph_file
+from tests.helpers.answers import QUERIES, answer, params_for
+from tests.helpers.servers import free_port, local_server, oxigraph_program, stop, wait_for_port
 
 # ---------------------------------------------------------------- servers
 

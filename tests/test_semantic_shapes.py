@@ -15,11 +15,22 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from shape_cases import ID, Case, add, assert_only_case_nodes, copy, drop, explain, node, replace, with_defects
 
 from ipgraph import paths
 from ipgraph.graph.build import build_sources
 from ipgraph.shacl import Report, shapes_graph, validate
+from tests.helpers.shape_cases import (
+    ID,
+    Case,
+    add,
+    assert_only_case_nodes,
+    copy,
+    drop,
+    explain,
+    node,
+    replace,
+    with_defects,
+)
 
 HERE = Path(__file__).parent
 SAMPLE = HERE / "fixtures" / "annual-plan-sample.txt"
@@ -362,6 +373,7 @@ def broken_report(two_documents, shapes) -> Report:
 # --- the real graphs conform, and use every term the shapes check ---------------------------
 
 
+@pytest.mark.slow
 def test_the_two_document_graph_conforms(two_documents, shapes):
     report = both_engines(two_documents, shapes)
     assert report.conforms, report.text()
@@ -427,6 +439,7 @@ def test_every_fixture_is_used():
     assert sorted(p.name for p in FIXTURES.glob("*.ttl")) == sorted(FIXTURE_RESULTS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FIXTURE_RESULTS))
 def test_fixture_fails_for_the_right_reason(two_documents, shapes, name):
     g = copy(two_documents)

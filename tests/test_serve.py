@@ -12,7 +12,6 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import Namespace
-from servers import running
 from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
 from ipgraph.sparql.library import library, parse_header
@@ -21,6 +20,7 @@ from ipgraph.sparql.run import run_embedded
 from ipgraph.web.app import create_app
 from ipgraph.web.limits import Limits
 from ipgraph.web.pages import default_network_page
+from tests.helpers.servers import running
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

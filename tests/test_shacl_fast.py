@@ -14,12 +14,12 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rns
 from rdflib.collection import Collection
-from shape_cases import ADDITIONS, CASES, FIXTURES, copy, drop_type, ipg, node, replace
 
 from ipgraph.shacl import compiled as shacl_fast
 from ipgraph.shacl import shapes_graph, validate
 from ipgraph.shacl.compiled import Unsupported, compile_shapes, validate_graph, validate_store
 from ipgraph.sparql.store import EmbeddedStore
+from tests.helpers.shape_cases import ADDITIONS, CASES, FIXTURES, copy, drop_type, ipg, node, replace
 
 SH = rns.SH
 

@@ -110,6 +110,7 @@ def test_which_2021_tasks_have_titles_like_the_sample_items(mixed):
     assert got == expected
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=200)
 @given(st.lists(st.tuples(st.lists(st.sampled_from(PIECES), max_size=10).map("".join), st.integers(0, 3)), max_size=30))
 def test_random_titles_get_exactly_the_pairwise_links(titles):
@@ -159,6 +160,7 @@ def test_overlap_bounds_are_the_dice_bounds():
 sets = st.lists(st.frozensets(st.sampled_from("abcdefghij"), max_size=8), max_size=25)
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=300)
 @given(sets, st.data())
 def test_similar_set_pairs_are_all_pairs_at_or_above_the_threshold(items, data):

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from shape_cases import (
+
+from ipgraph import paths
+from ipgraph import shacl as validation
+from ipgraph.cli import main
+from ipgraph.shacl import Report, load_graph, shapes_graph, validate, validate_file
+from ipgraph.shacl.compiled import Unsupported
+from tests.helpers.shape_cases import (
     ADDITIONS,
     CASES,
     FIXTURES,
@@ -35,12 +41,6 @@ from shape_cases import (
     replace,
     with_defects,
 )
-
-from ipgraph import paths
-from ipgraph import shacl as validation
-from ipgraph.cli import main
-from ipgraph.shacl import Report, load_graph, shapes_graph, validate, validate_file
-from ipgraph.shacl.compiled import Unsupported
 
 
 @pytest.fixture(scope="module")
@@ -350,6 +350,7 @@ def test_cli_file_that_is_not_turtle_exits_2(capsys):
 MIXED_INTEGERS = "task-line-datatype"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".ttl", ".nt"])
 @pytest.mark.parametrize("engine", ["auto", "fast"])
 def test_a_file_is_validated_as_its_rdflib_graph(graph, shapes, tmp_path, suffix, engine):
@@ -362,6 +363,7 @@ def test_a_file_is_validated_as_its_rdflib_graph(graph, shapes, tmp_path, suffix
     assert all(case.found_in(report) for case in cases)
 
 
+@pytest.mark.slow
 def test_a_file_the_fast_engine_leaves_to_pyshacl_gets_the_same_report(graph, shapes, tmp_path):
     path = tmp_path / "broken.ttl"
     with_defects(graph, [case.mutate for case in CASES]).serialize(path, format="turtle")

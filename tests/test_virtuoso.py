@@ -24,8 +24,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from answers import QUERIES, answer, concatenated_columns, params_for
-from servers import free_port, required, stop
 
 from ipgraph import paths
 from ipgraph.cli import main
@@ -44,6 +42,8 @@ from ipgraph.sparql.remote.fingerprint import INTEGER_TYPES, XSD
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.run import run_embedded
 from ipgraph.sparql.store import EmbeddedStore
+from tests.helpers.answers import QUERIES, answer, concatenated_columns, params_for
+from tests.helpers.servers import free_port, required, stop
 
 INI = Path(__file__).parent / "fixtures" / "virtuoso" / "virtuoso.ini"
 SAMPLE_PLAN = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from chromium import DevTools, chromium_page
-from servers import running
 
 from ipgraph.sparql.library import library
 from ipgraph.sparql.run import run_embedded
 from ipgraph.web.app import create_app
 from ipgraph.web.limits import Limits
 from ipgraph.web.pages import default_network_page
+from tests.helpers.chromium import DevTools, chromium_page
+from tests.helpers.servers import running
 
 pytest.importorskip("websocket", reason="websocket-client (test extra) drives Chromium")
 

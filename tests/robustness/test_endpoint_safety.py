@@ -18,11 +18,11 @@ from contextlib import AbstractContextManager
 
 import httpx
 import pytest
-from servers import running
 
 from ipgraph.web.app import create_app
 from ipgraph.web.connections import IDLE
 from ipgraph.web.limits import Limits, MiB
+from tests.helpers.servers import running
 
 TASKS = "SELECT ?n WHERE { ?t a ipg:Task ; ipg:number ?n }"
 # Never finishes on its own: a three-way cross product of all triples; only the time limit stops it.
@@ -285,6 +285,7 @@ def test_a_kept_alive_connection_gets_the_same_limit_for_its_next_request(impati
     assert closed
 
 
+@pytest.mark.slow
 def test_a_query_running_longer_than_the_request_time_is_not_cut_off(store):
     """The request clock stops once the request has arrived: a slow query gets its own time limit."""
     with serving(store, Limits(timeout=2.5, request_timeout=0.5)) as base:
@@ -296,6 +297,7 @@ def test_a_query_running_longer_than_the_request_time_is_not_cut_off(store):
 # ---------------------------------------------------------------- concurrency
 
 
+@pytest.mark.slow
 def test_other_clients_are_answered_while_a_long_query_runs(store):
     """One client's query runs to the time limit; meanwhile three other clients get their answers."""
     with serving(store, Limits(timeout=8, workers=2)) as base, ThreadPoolExecutor(4) as pool:

@@ -125,6 +125,7 @@ def fuzz_path(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz") / "doc.txt"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(mutated_source(SOURCE_TEXT))
 def test_mutated_sources_give_a_graph_or_a_located_error(fuzz_path, vocabulary, data):

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from servers import free_port, local_server, oxigraph_program, stop, wait_for_port
 
 from ipgraph import paths
 from ipgraph.cli import main
 from ipgraph.sparql.library import parse_header
 from ipgraph.sparql.remote import Endpoints, fingerprint, remote_fingerprint, run_remote
+from tests.helpers.servers import free_port, local_server, oxigraph_program, stop, wait_for_port
 
 REPO = Path(__file__).resolve().parents[2]
 BOUND = 120.0  # seconds: a generous upper bound for any one push

@@ -114,7 +114,7 @@ def explain(report: Report) -> str:
 
 # --- the cases: one defect each, shared by the tests of both validation engines ---------
 
-FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "shapes"
 IPG = "https://w3id.org/ipgraph/ontology#"
 ORG = "http://www.w3.org/ns/org#"
 SHAPES = "https://w3id.org/ipgraph/shapes#"

@@ -2,7 +2,7 @@
 
 Chromium runs on a throwaway profile with its own network chatter (updates, sync, QUIC)
 turned off, its DevTools port on 127.0.0.1 only. Missing, it fails the test in CI and
-skips it elsewhere (``servers.required``).
+skips it elsewhere (``tests.helpers.servers.required``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from servers import required, stop
+from tests.helpers.servers import required, stop
 
 FLAGS = [
     "--headless",
