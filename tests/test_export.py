@@ -18,6 +18,7 @@ from rdflib.compare import isomorphic
 
 from ipgraph import export, network
 from ipgraph.cli import main
+from ipgraph.export import picture
 
 SVG = "{http://www.w3.org/2000/svg}"
 # Graphviz is installed by .ci/run; elsewhere the PNG and DOT checks need it on PATH.
@@ -134,7 +135,7 @@ def test_graphviz_reads_the_dot_and_draws_png(runner, name):
 
 
 def test_png_without_graphviz_says_what_to_install(runner, monkeypatch):
-    monkeypatch.setattr(export.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(picture.shutil, "which", lambda _name: None)
     with pytest.raises(export.ExportError, match="Graphviz"):
         made(runner, "png")
 
