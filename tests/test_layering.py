@@ -72,7 +72,7 @@ def test_no_import_circle():
             visit(module, [module])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: compiled SHACL, web.server, remote and export still to split")
+@pytest.mark.xfail(strict=True, reason="web.server and sparql.remote are still over the limit")
 def test_no_module_over_400_lines():
     long = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     assert not long, long

@@ -15,9 +15,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rns
 from rdflib.collection import Collection
 
-from ipgraph.shacl import compiled as shacl_fast
 from ipgraph.shacl import shapes_graph, validate
 from ipgraph.shacl.compiled import Unsupported, compile_shapes, validate_graph, validate_store
+from ipgraph.shacl.compiled import integers as shacl_integers
 from ipgraph.sparql.store import EmbeddedStore
 from tests.helpers.shape_cases import ADDITIONS, CASES, FIXTURES, copy, drop_type, ipg, node, replace
 
@@ -62,11 +62,13 @@ def test_every_shape_compiles(shapes):
     assert len(compile_shapes(shapes)) > 50
 
 
+@pytest.mark.slow
 def test_real_graph_same_report(graph, shapes):
     fast, _ = assert_same(graph, shapes)
     assert fast.conforms and not fast.violations
 
 
+@pytest.mark.slow
 def test_graph_with_many_defects_same_violations(graph, shapes):
     fast, reference = assert_same(with_defects(graph), shapes)
     assert not reference.conforms
@@ -75,6 +77,7 @@ def test_graph_with_many_defects_same_violations(graph, shapes):
     assert {"MinCount", "LanguageIn", "UniqueLang", "Class", "Pattern", "Node", "QualifiedMinCount"} <= checks
 
 
+@pytest.mark.slow
 def test_reports_name_nodes_alike_when_they_have_several_labels_or_lines(graph, shapes):
     """A label's language tag in upper case, two labels in one language, two source lines:
     both engines show the first label in code-point order and the smallest line."""
@@ -113,6 +116,7 @@ def mixes_integer_types(graph: Graph) -> bool:
     return any(len(t) > 1 for t in types.values())
 
 
+@pytest.mark.slow
 def test_every_case_of_test_validate_same_violations(graph, shapes):
     """All cases at once; the ones that mix integer datatypes on a property make the engine refuse."""
     g, mixing = copy(graph), []
@@ -129,6 +133,7 @@ def test_every_case_of_test_validate_same_violations(graph, shapes):
     assert len({v.focus for v in fast.violations}) >= (len(CASES) - len(mixing)) // 2
 
 
+@pytest.mark.slow
 def test_numbering_mutations_same_violations(graph, shapes):
     g = copy(graph)
     for mutate in (
@@ -147,6 +152,7 @@ def test_numbering_mutations_same_violations(graph, shapes):
     assert {"unique task number", "task numbers without gaps"} <= {v.check for v in fast.violations}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ADDITIONS)
 def test_each_fixture_same_violations(graph, shapes, name):
     g = copy(graph)
@@ -155,6 +161,7 @@ def test_each_fixture_same_violations(graph, shapes, name):
     assert not fast.conforms
 
 
+@pytest.mark.slow
 def test_all_fixtures_together_same_violations(graph, shapes):
     g = copy(graph)
     for name in ADDITIONS:
@@ -169,6 +176,7 @@ def retyped(graph: Graph, predicate: URIRef, datatype: URIRef) -> Graph:
     return g
 
 
+@pytest.mark.slow
 def test_integer_derived_datatype_is_checked_on_the_original_triples(graph, shapes):
     """The store keeps "39"^^xsd:positiveInteger and "39"^^xsd:integer alike; the report does not."""
     g = retyped(graph, ipg("sourceLine"), rns.XSD.integer)  # in range, but not xsd:positiveInteger
@@ -185,11 +193,12 @@ def test_datatype_checks_read_every_value_when_too_many_subjects_are_suspect(gra
     """Above ``SUSPECTS_LISTED`` suspect subjects the check reads every value: same report."""
     g = retyped(graph, ipg("sourceLine"), rns.XSD.integer)
     listed = validate_graph(g, shapes)
-    monkeypatch.setattr(shacl_fast, "SUSPECTS_LISTED", 0)
+    monkeypatch.setattr(shacl_integers, "SUSPECTS_LISTED", 0)
     assert validate_graph(g, shapes) == listed
     assert {v.check for v in listed.violations} == {"Datatype"}
 
 
+@pytest.mark.slow
 def test_values_keep_their_original_datatype(graph, shapes):
     fast, _ = assert_same(with_defects(graph), shapes)
     values = {v.value for v in fast.violations if v.check == "tasks in source order"}
@@ -230,6 +239,7 @@ def test_unsupported_constructs_raise(shapes, construct):
         compile_shapes(extra)
 
 
+@pytest.mark.slow
 def test_validate_engines_give_the_same_report(graph, shapes):
     g = with_defects(graph)
     reports = [validate(g, shapes, engine=engine) for engine in ("auto", "fast", "pyshacl")]
@@ -237,6 +247,7 @@ def test_validate_engines_give_the_same_report(graph, shapes):
     assert [key(v) for v in reports[1].violations] == [key(v) for v in reports[2].violations]
 
 
+@pytest.mark.slow
 def test_auto_falls_back_to_pyshacl_where_the_fast_engine_refuses(graph, shapes):
     g = copy(graph)
     replace("task/3", ipg("number"), Literal(3, datatype=rns.XSD.positiveInteger))(g)
@@ -249,6 +260,7 @@ def test_auto_falls_back_to_pyshacl_where_the_fast_engine_refuses(graph, shapes)
     }
 
 
+@pytest.mark.slow
 def test_cli_engine_option(capsys):
     from ipgraph import paths
     from ipgraph.cli import main
