@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from ipgraph.web.server import Limits
+    from ipgraph.web.limits import Limits
 
 HOST = "127.0.0.1"
 START_SECONDS = 15.0
