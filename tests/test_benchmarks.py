@@ -78,7 +78,7 @@ def test_progress_draws_on_a_terminal_only_and_clears_its_line():
         with Progress(3, "building", quiet=quiet, stream=stream) as bar:
             for step in range(3):
                 bar.advance(describe=f"document {step + 1}")
-    assert "building [" in terminal.getvalue() and "3/3" in terminal.getvalue()
+    assert "building" in terminal.getvalue() and "3/3" in terminal.getvalue()
     assert terminal.getvalue().endswith("\r")  # the line is cleared when done
     assert pipe.getvalue() == ""
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 IPG = "https://w3id.org/ipgraph/ontology#"
 ID = "https://w3id.org/ipgraph/id/"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"  # the datatype of a simple literal
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"  # the datatype of a simple literal
+XSD_INTEGER = XSD + "integer"
 
 PREFIXES: dict[str, str] = {
     "ipg": IPG,
@@ -18,5 +20,5 @@ PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": XSD,
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -24,6 +25,9 @@ from ipgraph.export.rdf import RDF_FORMATS, export_rdf, rdf_graph
 from ipgraph.export.shared import ExportError
 from ipgraph.export.view import html_view, view_data
 from ipgraph.network import Runner
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "dot", "csv-nodes", "csv-edges", "html", "svg", "png")
 FORMATS = NETWORK_FORMATS + RDF_FORMATS
@@ -55,14 +59,20 @@ def format_for(path: str | None, fmt: str | None) -> str:
     raise ExportError(f"cannot tell the format from {path or 'standard output'!r}; give --format")
 
 
-def export(runner: Runner, fmt: str, network_name: str = "departments", lang: str = "zh", rdf=None) -> bytes:
+def export(
+    runner: Runner | None, fmt: str, network_name: str = "departments", lang: str = "zh", rdf: Graph | None = None
+) -> bytes:
     """One export, as the bytes of the file.
 
     RDF formats export ``rdf`` (an rdflib Graph) when given, else the graph fetched
-    through the runner (see ``rdf_graph``).
+    through the runner (see ``rdf_graph``); every other format needs the runner.
     """
+    if fmt in RDF_FORMATS and rdf is not None:
+        return export_rdf(rdf, fmt).encode("utf-8")
+    if runner is None:
+        raise ExportError(f"the {fmt} export needs a store to query")
     if fmt in RDF_FORMATS:
-        return export_rdf(rdf if rdf is not None else rdf_graph(runner), fmt).encode("utf-8")
+        return export_rdf(rdf_graph(runner), fmt).encode("utf-8")
     if fmt == "html":
         if network_name != "departments":
             raise ExportError("the HTML view shows the department network; use --network departments")

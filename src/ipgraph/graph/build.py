@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Node, URIRef
 
 from ipgraph import paths
 from ipgraph.errors import SourceError
@@ -91,7 +91,7 @@ class GraphBuilder:
         for task in doc.tasks:
             self._task(doc, task, english)
 
-    def _add(self, subject: URIRef, *pairs: tuple[URIRef, object]) -> None:
+    def _add(self, subject: URIRef, *pairs: tuple[URIRef, Node | None]) -> None:
         for predicate, value in pairs:
             if value is not None:
                 self.graph.add((subject, predicate, value))

@@ -32,10 +32,9 @@ def _zh_names(graph: Graph, subject: URIRef) -> set[str]:
 def _index(graph: Graph) -> dict[str, URIRef]:
     """zh name → IRI for every labelled subject of a vocabulary graph."""
     index: dict[str, URIRef] = {}
-    for subject in sorted(set(graph.subjects(RDFS.label, None))):
-        if isinstance(subject, URIRef):
-            for name in _zh_names(graph, subject):
-                index.setdefault(name, subject)
+    for subject in sorted({s for s in graph.subjects(RDFS.label, None) if isinstance(s, URIRef)}):
+        for name in _zh_names(graph, subject):
+            index.setdefault(name, subject)
     return index
 
 

@@ -14,7 +14,6 @@ import re
 from ipgraph.errors import SourceError
 
 # Tried in order when the file has no byte-order mark.
-ENCODINGS = ("utf-8", "gb18030")
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -35,8 +34,8 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
     if encoding is None and bom is None and b"\x00" in data:
         line = _line_at(data, data.index(b"\x00"))
         raise SourceError(path, "not a text file (it contains NUL bytes)", line)
-    if encoding or bom:
-        name = encoding or bom
+    name = encoding or bom
+    if name:
         text = _decode_as(data, name, path, from_bom=encoding is None)
     else:
         text, name = _detect(data, path)

@@ -83,7 +83,7 @@ def _department_attributes(row: dict[str, str]) -> dict[str, Any]:
 
 def bipartite_graph(runner: Runner) -> nx.Graph:
     """Tasks (``bipartite=0``) and departments (``bipartite=1``), linked by responsibility."""
-    graph = nx.Graph(name="task-department")
+    graph: nx.Graph[str] = nx.Graph(name="task-department")
     for row in fetch(runner, TASK_DEPARTMENTS):
         graph.add_node(row["task"], bipartite=0, **_task_attributes(row))
         graph.add_node(row["dept"], bipartite=1, **_department_attributes(row))
@@ -111,7 +111,7 @@ def department_graph(runner: Runner, bipartite: nx.Graph | None = None) -> nx.Gr
     numbers) and ``task_titles_zh`` / ``task_titles_en``.
     """
     tb = bipartite if bipartite is not None else bipartite_graph(runner)
-    graph = nx.Graph(name="departments")
+    graph: nx.Graph[str] = nx.Graph(name="departments")
     for dept in departments(tb):
         graph.add_node(dept, **{k: v for k, v in tb.nodes[dept].items() if k != "bipartite"})
     for task in tasks(tb):
@@ -135,7 +135,7 @@ def citation_graph(runner: Runner, by: str = "task") -> nx.DiGraph:
     """
     if by not in ("task", "measure"):
         raise NetworkError(f"citation graph by {by!r}: use 'task' or 'measure'")
-    graph = nx.DiGraph(name="citations")
+    graph: nx.DiGraph[str] = nx.DiGraph(name="citations")
     for row in fetch(runner, TASK_CITATIONS):
         ref = row["ref"]
         ref_zh = row.get("ref_zh") or ref.rsplit("/", 1)[-1]
@@ -258,7 +258,7 @@ def communities(graph: nx.Graph, method: str = "greedy") -> list[list[str]]:
 def modularity(graph: nx.Graph, groups: list[list[str]]) -> float:
     if graph.number_of_edges() == 0:
         return 0.0
-    return nx.community.modularity(graph, groups, weight="weight")
+    return nx.community.modularity(graph, [set(group) for group in groups], weight="weight")
 
 
 def components(graph: nx.Graph) -> list[list[str]]:

@@ -13,7 +13,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from ipgraph.graph.namespaces import IPG, RDFS
-from ipgraph.shacl.report import VALUE_LIMIT, Report, Violation, pick_label, report_order, source_line
+from ipgraph.shacl.report import Report, Violation, pick_label, report_order, shown_literal, source_line
 from ipgraph.sparql.results import shorten
 
 
@@ -116,11 +116,5 @@ def _term(term) -> str:
     if isinstance(term, URIRef):
         return shorten(str(term))
     if isinstance(term, Literal):
-        text = str(term)
-        if len(text) > VALUE_LIMIT:
-            text = text[:VALUE_LIMIT] + "…"
-        if term.language:
-            return f'"{text}"@{term.language}'
-        datatype = f"^^{shorten(str(term.datatype))}" if term.datatype else ""
-        return f'"{text}"{datatype}'
+        return shown_literal(str(term), str(term.datatype) if term.datatype else None, term.language)
     return str(term)

@@ -15,6 +15,14 @@ from ipgraph.sparql.results import shorten
 VALUE_LIMIT = 80  # characters of a literal value shown in a report
 
 
+def shown_literal(text: str, datatype: str | None, language: str | None = None) -> str:
+    """A literal as reports show it: Turtle notation, shortened datatype, text cut at VALUE_LIMIT."""
+    text = text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
+    if language:
+        return f'"{text}"@{language}'
+    return f'"{text}"^^{shorten(datatype)}' if datatype else f'"{text}"'
+
+
 @dataclass(frozen=True)
 class Violation:
     """One validation result, with what a person needs to find and fix it."""

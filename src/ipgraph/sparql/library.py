@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from ipgraph import paths
 from ipgraph.errors import QueryError
+from ipgraph.prefixes import XSD_INTEGER
 
 HEADER_RE = re.compile(r"^#\s*(?P<key>title|zh|en|param|column|names)\b\s*(?P<name>[\w-]*)\s*:\s*(?P<value>.*)$")
 PARAM_RE = re.compile(
@@ -59,7 +60,7 @@ class Param:
         if self.type == "integer":
             if not re.fullmatch(r"[+-]?[0-9]+", value.strip(), re.ASCII):
                 raise QueryError(f"parameter {self.name}: {value[:80]!r} is not an integer")
-            return ox.Literal(value.strip(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+            return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD_INTEGER))
         if "@" in self.type:
             return ox.Literal(value, language=self.type.split("@", 1)[1])
         return ox.Literal(value)

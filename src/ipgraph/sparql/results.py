@@ -1,21 +1,21 @@
 """Query results in one shape, whoever answered: SPARQL 1.1 JSON bindings, a boolean, or triples.
 
 Formats: ``table`` (for people), ``csv`` and ``tsv`` (SPARQL 1.1 CSV/TSV results),
-``json`` (SPARQL 1.1 Query Results JSON); graph results as ``turtle``, ``nt`` or ``jsonld``.
+``json`` and ``xml`` (SPARQL 1.1 Query Results JSON and XML); graph results as ``turtle``,
+``nt`` or ``jsonld``. Oxigraph writes CSV, TSV and XML.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import unicodedata
 from dataclasses import dataclass, field
 
 from ipgraph.errors import QueryError
-from ipgraph.prefixes import PREFIXES
+from ipgraph.prefixes import PREFIXES, XSD_STRING
 
-TABULAR = ("table", "csv", "tsv", "json")
+TABULAR = ("table", "csv", "tsv", "json", "xml")
 GRAPH = ("turtle", "nt", "jsonld")
 
 
@@ -50,11 +50,17 @@ class Result:
     def records(self) -> list[dict[str, str]]:
         return [{var: row[var]["value"] for var in self.variables if var in row} for row in self.rows]
 
-    def to_json(self) -> dict:
+    def sparql_json(self) -> dict:
+        """SPARQL 1.1 Query Results JSON, and nothing else."""
         if self.boolean is not None:
             return {"head": {}, "boolean": self.boolean}
-        out: dict = {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
-        if self.warnings:  # a member of its own: SPARQL JSON readers ignore it, the results stay standard
+        return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
+
+    def to_json(self) -> dict:
+        out = self.sparql_json()
+        if (
+            self.warnings and self.boolean is None
+        ):  # a member of its own: SPARQL JSON readers ignore it, the results stay standard
             out["warnings"] = self.warnings
         return out
 
@@ -65,16 +71,15 @@ class Result:
             raise FormatError(f"format {fmt!r} does not fit a SELECT or ASK result: use one of {', '.join(TABULAR)}")
         if fmt == "json":
             return json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        if fmt == "xml" or (fmt in ("csv", "tsv") and self.boolean is None):
+            return _written_by_oxigraph(self, fmt)
         if self.boolean is not None:
+            # Hand-written: SPARQL 1.1 CSV/TSV define no boolean form; a named column keeps it a table.
             return (
                 {"csv": "_askResult\n", "tsv": "?_askResult\n"}.get(fmt, "")
                 + ("true" if self.boolean else "false")
                 + "\n"
             )
-        if fmt == "csv":
-            return _csv(self)
-        if fmt == "tsv":
-            return _tsv(self)
         return _table(self)
 
 
@@ -96,26 +101,16 @@ def serialize_graph(ntriples: str, fmt: str) -> str:
     return graph.serialize(format="json-ld", context={p: ns for p, ns in PREFIXES.items()}, indent=1)
 
 
-def _csv(result: Result) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_value(row.get(var)) for var in result.variables])
-    return out.getvalue()
+def _written_by_oxigraph(result: Result, fmt: str) -> str:
+    """SPARQL 1.1 CSV, TSV or XML results, written by Oxigraph from the JSON ones (whoever answered)."""
+    import pyoxigraph as ox
 
-
-def _csv_value(term: dict | None) -> str:
-    if term is None:
-        return ""
-    return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
-
-
-def _tsv(result: Result) -> str:
-    lines = ["\t".join(f"?{var}" for var in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join(to_ntriples(row[var]) if var in row else "" for var in result.variables))
-    return "\n".join(lines) + "\n"
+    formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+    # Only the standard members: Oxigraph's reader refuses ipgraph's own (warnings).
+    parsed = ox.parse_query_results(json.dumps(result.sparql_json()).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    out = io.BytesIO()
+    parsed.serialize(out, format=formats[fmt])
+    return out.getvalue().decode("utf-8")
 
 
 def to_ntriples(term: dict) -> str:
@@ -130,7 +125,7 @@ def to_ntriples(term: dict) -> str:
     )
     if "xml:lang" in term:
         return f'"{escaped}"@{term["xml:lang"]}'
-    if "datatype" in term and term["datatype"] != "http://www.w3.org/2001/XMLSchema#string":
+    if "datatype" in term and term["datatype"] != XSD_STRING:
         return f'"{escaped}"^^<{term["datatype"]}>'
     return f'"{escaped}"'
 
@@ -143,7 +138,8 @@ def shorten(iri: str) -> str:
     return iri[len(base) :] if iri.startswith(base) else iri
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns on a terminal: wide (CJK) characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -152,8 +148,8 @@ def _cell(term: dict | None, limit: int = 60) -> str:
         return ""
     text = shorten(term["value"]) if term["type"] == "uri" else term["value"]
     text = " ".join(text.split())
-    if _width(text) > limit:
-        while _width(text) > limit - 1:
+    if display_width(text) > limit:
+        while display_width(text) > limit - 1:
             text = text[:-1]
         text += "…"
     return text
@@ -163,10 +159,12 @@ def _table(result: Result) -> str:
     if not result.variables:
         return "(no columns)\n"
     cells = [[_cell(row.get(var)) for var in result.variables] for row in result.rows]
-    widths = [max([_width(var)] + [_width(r[i]) for r in cells]) for i, var in enumerate(result.variables)]
+    widths = [
+        max([display_width(var)] + [display_width(r[i]) for r in cells]) for i, var in enumerate(result.variables)
+    ]
 
     def line(values: list[str]) -> str:
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
     out = [line(result.variables), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]

@@ -13,6 +13,7 @@ says ``truncated`` so that every caller reports the cap instead of applying it s
 from __future__ import annotations
 
 import gc
+import io
 import math
 import multiprocessing
 import multiprocessing.connection
@@ -68,7 +69,9 @@ def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: in
         return Result(boolean=bool(answer))
     try:
         if isinstance(answer, ox.QueryTriples):
-            return Result(triples=answer.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+            ntriples = io.BytesIO()
+            answer.serialize(ntriples, format=ox.RdfFormat.N_TRIPLES)
+            return Result(triples=ntriples.getvalue().decode("utf-8"))
         variables = [v.value for v in answer.variables]
         with paused_collection():
             rows, truncated = _rows(answer, variables, max_rows)
@@ -84,7 +87,7 @@ def _rows(solutions: ox.QuerySolutions, variables: list[str], max_rows: int | No
     """The solutions as SPARQL JSON rows (at most ``max_rows``), and whether more were left.
 
     Each column converts a term once and gives that value to every row where the term recurs (a
-    department in 40,000 rows): half the time of reading such an answer. Rows therefore share
+    department in 40,000 rows), as converting is most of the cost of reading. Rows therefore share
     value dicts; read them, do not change them in place. A column whose terms hardly recur in
     the first ``PROBE_ROWS`` rows (measure texts) converts each value afresh from then on."""
     columns = [_recurring_terms() for _ in variables]
@@ -98,8 +101,8 @@ def _rows(solutions: ox.QuerySolutions, variables: list[str], max_rows: int | No
                 (var, convert if len(cache) <= PROBE_ROWS // 2 else term_json)
                 for (var, convert), (_, cache) in zip(converters, columns, strict=True)
             ]
-        # A solution iterates its values in the order of the variables: zip() avoids one
-        # lookup by name per value, which took half the time of reading a large answer.
+        # A solution iterates its values in the order of the variables: zip() avoids a lookup
+        # by name per value, a large part of the cost of reading an answer.
         values = zip(converters, solution, strict=True)
         rows.append({var: convert(term) for (var, convert), term in values if term is not None})
     return rows, False
@@ -157,7 +160,7 @@ def _literal_json(term: ox.Literal) -> dict:
     if language:
         out = {"type": "literal", "value": term.value, "xml:lang": language}
         if term.direction:
-            out["its:dir"] = term.direction
+            out["its:dir"] = str(term.direction)  # "ltr" or "rtl", as SPARQL JSON writes it
         return out
     datatype = term.datatype.value
     if datatype == XSD_STRING:
@@ -165,10 +168,11 @@ def _literal_json(term: ox.Literal) -> dict:
     return {"type": "literal", "value": term.value, "datatype": datatype}
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext:
     """Fork where available (shares the store); spawn elsewhere."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _evaluate_in_child(
@@ -176,9 +180,11 @@ def _evaluate_in_child(
 ) -> Result:
     ctx = _context()
     # A forked child inherits the store; a spawned one gets the graph as N-Quads.
-    graph: EmbeddedStore | bytes = (
-        store if ctx.get_start_method() == "fork" else store.store.dump(format=ox.RdfFormat.N_QUADS)
-    )
+    graph: EmbeddedStore | bytes = store
+    if ctx.get_start_method() != "fork":
+        nquads = io.BytesIO()
+        store.store.dump(nquads, format=ox.RdfFormat.N_QUADS)
+        graph = nquads.getvalue()
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_child, args=(sender, graph, text, substitutions, max_rows), name="ipgraph-query", daemon=True

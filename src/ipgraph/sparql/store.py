@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +15,7 @@ import pyoxigraph as ox
 from ipgraph import paths
 from ipgraph.errors import IpgraphError, QueryError
 from ipgraph.prefixes import PREFIXES
+from ipgraph.sparql.results import display_width
 from ipgraph.sparql.text import term_text, written_in_place
 
 
@@ -99,23 +99,14 @@ class EmbeddedStore:
             raise QueryError(f"query failed: {exc}") from None
 
     def _query(self, sparql: str, bound: dict[str, ox.NamedNode | ox.Literal]):
-        subs = {ox.Variable(name): term for name, term in bound.items()}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): term for name, term in bound.items()
+        }
         if subs:
             with contextlib.suppress(QueryError, SyntaxError):
                 text = written_in_place(sparql, {name: term_text(term) for name, term in bound.items()})
                 return self.store.query(text, prefixes=PREFIXES, substitutions=subs)
         return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
-
-    def to_rdflib(self):
-        """The graph as an rdflib Graph (for validation, exports and rdflib users)."""
-        from rdflib import Graph
-
-        graph = Graph()
-        for prefix, ns in PREFIXES.items():
-            graph.bind(prefix, ns)
-        data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        graph.parse(data=data.decode("utf-8"), format="nt")
-        return graph
 
 
 SYNTAX_RE = re.compile(r"error at (?P<line>\d+):(?P<column>\d+): (?P<message>.*)", re.S)
@@ -149,13 +140,8 @@ def _excerpt(sparql: str, line: int, column: int) -> str:
     start = max(0, column - 1 - EXCERPT)
     shown = [_clip(text, start) for text in lines[max(0, line - 2) : line]]
     before = shown[-1][: column - 1 - start]
-    return "".join(f"\n    {text}" for text in shown) + f"\n    {' ' * _width(before)}^"
+    return "".join(f"\n    {text}" for text in shown) + f"\n    {' ' * display_width(before)}^"
 
 
 def _clip(text: str, start: int) -> str:
     return text[start : start + 2 * EXCERPT].replace("\t", " ")
-
-
-def _width(text: str) -> int:
-    """Columns on a terminal: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -73,8 +73,8 @@ def written_in_place(text: str, terms: dict[str, str]) -> str:
 
     A query planner sees such a term as a constant: it starts from the pattern the term narrows
     and tests a filter on it as soon as the filter's other variables are bound. A variable bound
-    only when the query runs (a substitution) is planned as if unbound: ``search-measures`` at
-    1 M triples joins every measure's patterns before testing the word, and takes twice as long.
+    only when the query runs (a substitution) is planned as if unbound: ``search-measures`` would
+    join every measure's patterns before testing the word (figures in docs/performance.md).
     """
     masked = masked_text(text)
     start = where_group(masked)

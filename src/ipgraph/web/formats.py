@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ipgraph.sparql.results import Result, serialize_graph
+from ipgraph.sparql.results import Result
 from ipgraph.web.limits import HttpError
 
 # media type → short format name, per kind of result; the first is the default.
@@ -74,40 +72,6 @@ def _accept(header: str) -> list[str]:
     return [media for _, _, media in sorted(ranked)] or ["*/*"]
 
 
-def results_xml(result: Result) -> str:
-    """SPARQL Query Results XML Format."""
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    if result.boolean is not None:
-        out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(out) + "\n"
-    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>")
-    out.append("<results>")
-    for row in result.rows:
-        out.append("<result>" + "".join(_xml_binding(var, term) for var, term in row.items()) + "</result>")
-    out += ["</results>", "</sparql>"]
-    return "\n".join(out) + "\n"
-
-
-def _xml_binding(var: str, term: dict) -> str:
-    value = escape(term["value"])
-    if term["type"] == "uri":
-        inner = f"<uri>{value}</uri>"
-    elif term["type"] == "bnode":
-        inner = f"<bnode>{value}</bnode>"
-    elif "xml:lang" in term:
-        inner = f"<literal xml:lang={quoteattr(term['xml:lang'])}>{value}</literal>"
-    elif "datatype" in term:
-        inner = f"<literal datatype={quoteattr(term['datatype'])}>{value}</literal>"
-    else:
-        inner = f"<literal>{value}</literal>"
-    return f"<binding name={quoteattr(var)}>{inner}</binding>"
-
-
 def render(result: Result, fmt: str) -> Response:
-    if fmt == "xml":
-        body = results_xml(result)
-    elif result.kind == "graph":
-        body = serialize_graph(result.triples or "", fmt)
-    else:
-        body = result.serialize(fmt)
+    body = result.serialize(fmt)
     return Response(body, media_type=MEDIA[fmt])

@@ -27,8 +27,8 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         if _head_size(scope) > self.max_header:
-            message = headers_too_large(self.max_header)
-            await PlainTextResponse(message, status_code=431, headers={"Connection": "close"})(scope, receive, send)
+            text = headers_too_large(self.max_header)
+            await PlainTextResponse(text, status_code=431, headers={"Connection": "close"})(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.max_body:

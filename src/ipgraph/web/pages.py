@@ -25,11 +25,9 @@ async def network(request: Request) -> Response:
     return HTMLResponse(await anyio.to_thread.run_sync(page))
 
 
-def default_network_page(store: EmbeddedStore) -> Callable[[], str] | None:
-    """The department network view of ``ipgraph.export``, when that module is installed."""
-    try:
-        from ipgraph.export import html_view
-        from ipgraph.network import store_runner
-    except ImportError:
-        return None
+def default_network_page(store: EmbeddedStore) -> Callable[[], str]:
+    """The department network view of ``ipgraph.export`` (imported when the page is made)."""
+    from ipgraph.export import html_view
+    from ipgraph.network import store_runner
+
     return lambda: html_view(store_runner(store))

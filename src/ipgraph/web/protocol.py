@@ -47,7 +47,8 @@ async def sparql_text(request: Request) -> str | None:
 
 
 def check_readonly(text: str) -> None:
-    if UPDATE_RE.match(text[PROLOGUE_RE.match(text).end() :]):
+    prologue = PROLOGUE_RE.match(text)
+    if UPDATE_RE.match(text[prologue.end() if prologue else 0 :]):
         raise HttpError(403, READ_ONLY)
 
 

@@ -37,6 +37,7 @@ checks into a :class:`Report`.
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -95,7 +96,7 @@ def _run_checks(store: ox.Store, checks: list[Check], data: Graph | None, worker
     ]
     focus_nodes = {row["this"] for _, row, _ in found}
     described = describe(store, focus_nodes)
-    violations = {}
+    violations: dict[Violation, None] = {}
     for check, row, value in found:
         focus = row["this"]
         label, line = described.get(focus, ("", None))
@@ -118,9 +119,10 @@ def _run_checks(store: ox.Store, checks: list[Check], data: Graph | None, worker
     return Report(conforms, tuple(ordered))
 
 
-def _violation(**values) -> Violation:
+def _violation(**values: Any) -> Violation:
     """A Violation from the fields it declares (the report format belongs to ``ipgraph.shacl``)."""
-    return Violation(**{f.name: values.get(f.name) for f in fields(Violation)})
+    declared: dict[str, Any] = {f.name: values.get(f.name) for f in fields(Violation)}
+    return Violation(**declared)
 
 
 def validate_store(store, shapes: Graph | None = None, data: Graph | None = None, workers: int | None = None) -> Report:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from rdflib import BNode, Literal
 from rdflib.namespace import SH
 
+from ipgraph.prefixes import XSD, XSD_INTEGER
 from ipgraph.sparql.results import shorten
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # Oxigraph stores every xsd:integer-derived literal as xsd:integer (its parser keeps the type,
 # its store does not), so a datatype constraint on one of these checks the value's range.
 INTEGER_RANGES = {
@@ -22,7 +22,7 @@ INTEGER_RANGES = {
     "short": (-(2**15), 2**15 - 1), "byte": (-128, 127), "unsignedLong": (0, 2**64 - 1),
     "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255),
 }  # fmt: skip
-INTEGER = f"{XSD}integer"
+INTEGER = XSD_INTEGER
 INTEGER_TYPES = {INTEGER} | {f"{XSD}{name}" for name in INTEGER_RANGES}
 
 

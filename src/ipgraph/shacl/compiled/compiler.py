@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, IdentifiedNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
@@ -47,7 +47,7 @@ class Compiler:
     def _prefixes(self) -> str:
         lines = [
             f"PREFIX {self.g.value(d, SH.prefix)}: <{self.g.value(d, SH.namespace)}>"
-            for d in sorted(self.g.objects(None, SH.declare))
+            for d in self.g.objects(None, SH.declare)
         ]
         return "\n".join(sorted(set(lines))) + "\n"
 
@@ -145,9 +145,10 @@ class Compiler:
 
     def checks(self) -> list[Check]:
         out: list[Check] = []
-        shapes = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(self.g.subjects(RDF.type, SH.PropertyShape))
+        found = [*self.g.subjects(RDF.type, SH.NodeShape), *self.g.subjects(RDF.type, SH.PropertyShape)]
         for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
-            shapes |= set(self.g.subjects(predicate, None))
+            found += self.g.subjects(predicate, None)
+        shapes = {s for s in found if isinstance(s, IdentifiedNode)}  # subjects: IRIs and blank nodes
         for shape in sorted(shapes):
             focus = self.focus(shape)
             if focus is None or self._deactivated(shape):
@@ -197,7 +198,7 @@ class Compiler:
 
     def property_checks(self, shape, focus: str) -> list[Check]:
         """The checks of a property shape. Its value-type conditions share one query, which reads
-        each value once and flags which conditions it fails (they used to take a query each)."""
+        each value once and flags which conditions it fails, rather than once per condition."""
         self._check_known(shape)
         path, shown = self.path(self.g.value(shape, SH.path))
         out, conditions = [], []
@@ -221,8 +222,9 @@ class Compiler:
         """One query for all value-type conditions (component, parameter, value) of a property
         shape: each value is read once, and a boolean column per condition flags failures.
         An sh:class condition joins the class's members, listed once, instead of testing each
-        value with EXISTS (half the time on large graphs); so does a condition that only asks for
-        one of several classes (an sh:node or sh:or of sh:class shapes: a seventh of the time)."""
+        value with EXISTS, which Oxigraph evaluates per value; so does a condition that only asks
+        for one of several classes (an sh:node or sh:or of sh:class shapes). Figures:
+        docs/performance.md."""
         if not conditions:
             return []
         patterns, flags = [], []
@@ -251,9 +253,13 @@ class Compiler:
         if param == SH.node:
             return self._shape_classes(value)
         if param == SH["or"]:
-            members = [self._shape_classes(member) for member in self._list(value)]
-            if members and all(m is not None for m in members):
-                return [c for m in members for c in m]
+            classes: list = []
+            for member in self._list(value):
+                member_classes = self._shape_classes(member)
+                if member_classes is None:
+                    return None
+                classes += member_classes
+            return classes or None
         return None
 
     def _shape_classes(self, shape) -> list | None:
@@ -276,7 +282,7 @@ class Compiler:
     @staticmethod
     def _below_query(focus: str, path: str, low: int, cond: str) -> str:
         """The focus nodes with fewer than ``low`` values meeting ``cond``. A minimum of 1 is a
-        NOT EXISTS, one lookup per node: at a million triples half the time of counting."""
+        NOT EXISTS, one lookup per node, cheaper than counting every node's values."""
         values = f"?this {path} ?v FILTER ({cond})"
         if low == 1:
             return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {values} }} }}"

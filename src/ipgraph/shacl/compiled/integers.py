@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ipgraph.shacl.compiled.checks import INTEGER, INTEGER_TYPES, Check, Unsupported
 from ipgraph.shacl.compiled.display import literal, value_shown
+from ipgraph.shacl.compiled.parallel import select_rows
 from ipgraph.sparql.results import shorten
 
 
@@ -35,7 +36,7 @@ class Originals:
 
     def literals(self, predicate: str) -> dict[str, list[Literal]]:
         """subject IRI (``_:id`` for a blank node) → the literals it has for ``predicate``, indexed
-        once per predicate: looking each focus node up in the graph costs seconds at a million triples."""
+        once per predicate, so that a report reads the graph once, not once per focus node."""
         if predicate not in self._literals:
             index: dict[str, list[Literal]] = {}
             for s, o in self.data.subject_objects(URIRef(predicate)):
@@ -70,7 +71,7 @@ class Originals:
     def all_types(self) -> set[str]:
         """The integer datatypes of every predicate that has integer values in the store."""
         query = f"SELECT DISTINCT ?p WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && datatype(?o) = <{INTEGER}>) }}"
-        return {self.type_of(row["p"].value) for row in self.store.query(query)}
+        return {self.type_of(row["p"].value) for row in select_rows(self.store, query)}
 
     def written(self, focus, value: ox.Literal, predicate: str) -> list[Literal]:
         """The original literals of ``focus``'s ``predicate`` equal to the store's integer ``value``."""
@@ -109,7 +110,7 @@ def narrowed(check: Check, originals: Originals) -> Check:
     break it: those that are not integers, and those of subjects the original triples show with
     another datatype. A million-triple graph otherwise sends every number and source line
     (130 k values) through the report."""
-    if check.original_datatype is None:
+    if check.original_datatype is None or check.predicate is None:
         return check
     suspects = originals.suspects(check.predicate, check.original_datatype)
     if len(suspects) > SUSPECTS_LISTED or any(s.startswith("_:") for s in suspects):
@@ -122,9 +123,11 @@ def narrowed(check: Check, originals: Originals) -> Check:
     return replace(check, query=f"{check.query[:-1]} FILTER ({keep}) }}")
 
 
-def original_datatype_rows(check: Check, rows: list[dict], originals: Originals) -> list[tuple[dict, str]]:
+def original_datatype_rows(check: Check, rows: list[dict], originals: Originals) -> list[tuple[dict, str | None]]:
     """(row, value shown) for the values that are not written with ``check.original_datatype``."""
-    out = []
+    if check.original_datatype is None or check.predicate is None:
+        raise ValueError(f"not an integer-derived sh:datatype check: {check.name} of {check.shape}")
+    out: list[tuple[dict, str | None]] = []
     for row in rows:
         value = row["value"]
         if not isinstance(value, ox.Literal) or value.datatype.value != INTEGER:
@@ -141,8 +144,8 @@ def original_datatype_rows(check: Check, rows: list[dict], originals: Originals)
 def integer_literals(path: str | Path, fmt: ox.RdfFormat) -> Graph:
     """The triples of a graph file whose object is an integer-typed literal (xsd:integer or a type
     derived from it), read with Oxigraph's parser, which keeps the datatype each was written with:
-    all that :func:`validate_store` needs of the original triples (its ``data``), in seconds where
-    rdflib takes a minute to parse a million triples."""
+    all that :func:`validate_store` needs of the original triples (its ``data``), without parsing
+    the whole file with rdflib, which is far slower (docs/performance.md)."""
     kept = Graph()
     for quad in ox.parse(path=str(path), format=fmt):
         value = quad.object

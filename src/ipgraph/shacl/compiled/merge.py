@@ -35,19 +35,21 @@ def plan(queries: list[str]) -> tuple[list[str], Plan]:
         if split is not None:
             groups.setdefault(split[0], []).append(i)
     to_run: list[str] = []
-    where: list[tuple[int, str | None] | None] = [None] * len(queries)
+    where: dict[int, tuple[int, str | None]] = {}
     for i, query in enumerate(queries):
-        if where[i] is not None:
+        if i in where:
             continue
-        group = groups[splits[i][0]] if splits[i] is not None else [i]
-        if len(group) == 1:
+        split = splits[i]
+        if split is None or len(groups[split[0]]) == 1:
             where[i] = (len(to_run), None)
             to_run.append(query)
             continue
+        group = groups[split[0]]
         for k, j in enumerate(group):
             where[j] = (len(to_run), f"{TAG}{k}")
-        to_run.append(_merged(splits[i][0], [splits[j][1] for j in group]))
-    return to_run, where
+        focus_groups = [s[1] for s in (splits[j] for j in group) if s is not None]  # all split: same key
+        to_run.append(_merged(split[0], focus_groups))
+    return to_run, [where[i] for i in range(len(queries))]
 
 
 def rows_for(rows: list[dict], tag: str | None) -> list[dict]:

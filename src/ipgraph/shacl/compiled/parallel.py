@@ -15,8 +15,11 @@ from ipgraph.shacl.compiled.merge import plan, rows_for
 PARALLEL_FROM = 200_000
 
 
-def _query_rows(store: ox.Store, query: str) -> list[dict]:
+def select_rows(store: ox.Store, query: str) -> list[dict]:
+    """The solutions of a SELECT query, as dicts from variable name to term."""
     solutions = store.query(query)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ValueError(f"a compiled check is a SELECT query, not: {query[:200]}")
     names = [variable.value for variable in solutions.variables]
     return [dict(zip(names, solution, strict=True)) for solution in solutions]
 
@@ -27,8 +30,10 @@ _SHARED: tuple[ox.Store, list[str]] | None = None
 
 
 def _rows_of(index: int) -> tuple[int, list[dict]]:
+    if _SHARED is None:
+        raise RuntimeError("_rows_of runs in the workers that all_rows forks")
     store, queries = _SHARED
-    return index, _query_rows(store, queries[index])
+    return index, select_rows(store, queries[index])
 
 
 def workers_for(store: ox.Store) -> int:
@@ -50,7 +55,7 @@ def all_rows(store: ox.Store, checks: list[Check], workers: int) -> list[list[di
     queries = list(dict.fromkeys(check.query for check in checks))
     to_run, where = plan(queries)
     if workers <= 1:
-        answers = [_query_rows(store, query) for query in to_run]
+        answers = [select_rows(store, query) for query in to_run]
     else:
         global _SHARED
         slow = {check.query for check in checks if check.component == component("SPARQL")}

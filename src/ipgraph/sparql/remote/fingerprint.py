@@ -10,8 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ipgraph.errors import StoreError
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ipgraph.prefixes import XSD, XSD_INTEGER
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def _canonical_triple(triple: ox.Triple) -> ox.Triple:
     obj = triple.object
     if isinstance(obj, ox.Literal) and obj.datatype.value in INTEGER_TYPES:
         try:
-            integer = ox.Literal(str(int(obj.value.strip())), datatype=ox.NamedNode(XSD + "integer"))
+            integer = ox.Literal(str(int(obj.value.strip())), datatype=ox.NamedNode(XSD_INTEGER))
         except ValueError:
             return triple
         return ox.Triple(triple.subject, triple.predicate, integer)
