@@ -13,6 +13,7 @@ its axioms. ``ipgraph query`` and ``ipgraph serve`` add them unless ``--no-entai
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,9 +42,12 @@ def entail(store: EmbeddedStore, ontology: Path = paths.ONTOLOGY) -> int:
     entailed = ox.NamedNode(ENTAILED_GRAPH)
     added = 0
     for _ in range(MAX_ROUNDS):
-        new = set()
+        new: set[ox.Triple] = set()
         for rule in rules():
-            new.update(store.store.query(rule.text, prefixes=PREFIXES))
+            triples = store.store.query(rule.text, prefixes=PREFIXES)
+            if not isinstance(triples, ox.QueryTriples):
+                raise ValueError(f"an entailment rule is a CONSTRUCT query: {rule.text[:200]}")
+            new.update(triples)
         if not new:
             break
         for triple in sorted(new, key=str):
@@ -55,8 +59,9 @@ def entail(store: EmbeddedStore, ontology: Path = paths.ONTOLOGY) -> int:
 
 def entailed_ntriples(store: EmbeddedStore) -> bytes:
     """The entailed triples as sorted N-Triples: the same graph gives the same bytes."""
-    data = store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(ENTAILED_GRAPH))
-    return sorted_lines(data)
+    data = io.BytesIO()
+    store.store.dump(data, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(ENTAILED_GRAPH))
+    return sorted_lines(data.getvalue())
 
 
 def open_store(path: str | Path | None = None, entailments: bool = True) -> EmbeddedStore:
