@@ -50,7 +50,7 @@ def validate_file(path: str | Path, shapes: Graph | None = None, engine: str = "
     """Validate a graph file: the same report as ``validate(load_graph(path), …)``.
 
     The fast engine loads a Turtle or N-Triples file straight into the embedded store and keeps
-    of the original triples only its integer-typed literals (``shacl_fast.integer_literals``);
+    of the original triples only its integer-typed literals (``compiled.integers.integer_literals``);
     rdflib parses the whole file (a minute for a million triples) only for pySHACL, that is
     for ``engine="pyshacl"`` or when "auto" falls back to it.
     """
