@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from servers import running
 
 from ipgraph.sparql.library import library
 from ipgraph.sparql.run import run_embedded
 from ipgraph.web.app import create_app
+from tests.helpers.servers import running
 
 
 @pytest.fixture(scope="module")

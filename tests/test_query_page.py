@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chromium import DevTools, chromium_page
-from servers import running
 
 from ipgraph.sparql.entailment import entail
 from ipgraph.sparql.library import library
@@ -20,6 +18,8 @@ from ipgraph.sparql.run import evaluate, run_embedded
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.app import create_app
 from ipgraph.web.pages import default_network_page
+from tests.helpers.chromium import DevTools, chromium_page
+from tests.helpers.servers import running
 
 pytest.importorskip("websocket", reason="websocket-client (test extra) drives Chromium")
 pytestmark = pytest.mark.browser

@@ -9,7 +9,6 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
-from servers import running
 
 from ipgraph.prefixes import ID, IPG
 from ipgraph.sparql.entailment import entail
@@ -17,6 +16,7 @@ from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.app import create_app
 from ipgraph.web.describe import describe
 from ipgraph.web.resources import page
+from tests.helpers.servers import running
 
 MEASURE = "cnipa-tasklist-2021/task/1/measure/2"
 DCTERMS = "http://purl.org/dc/terms/"

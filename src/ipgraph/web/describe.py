@@ -90,11 +90,13 @@ def linked(description: Description) -> set[str]:
 
 def names(store: EmbeddedStore, iris: set[str]) -> dict[str, dict[str, str]]:
     """The rdfs:label of each IRI by language, from the graph or the ontology (for classes and properties)."""
-    label, found = ox.NamedNode(LABEL), {}
+    label = ox.NamedNode(LABEL)
+    found: dict[str, dict[str, str]] = {}
     for graph in (ox.DefaultGraph(), ox.NamedNode(ONTOLOGY_GRAPH)):
         for iri in sorted(iris):
             for quad in store.store.quads_for_pattern(ox.NamedNode(iri), label, None, graph):
-                found.setdefault(iri, {}).setdefault(quad.object.language or "", quad.object.value)
+                if isinstance(quad.object, ox.Literal):
+                    found.setdefault(iri, {}).setdefault(quad.object.language or "", quad.object.value)
     return found
 
 
@@ -128,6 +130,8 @@ def source_path(store: EmbeddedStore, source_iri: str) -> Path | None:
     """The file a source text names (``dcterms:identifier``: relative to the resources or the workspace)."""
     identifier = ox.NamedNode("http://purl.org/dc/terms/identifier")
     for quad in store.store.quads_for_pattern(ox.NamedNode(source_iri), identifier, None, ox.DefaultGraph()):
+        if not isinstance(quad.object, ox.Literal):
+            continue
         for root in (paths.RESOURCES, paths.workspace()):
             candidate = root / quad.object.value
             if candidate.is_file():

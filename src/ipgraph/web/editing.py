@@ -85,7 +85,7 @@ def ontology_terms() -> list[dict[str, str]]:
         OPTIONAL { ?term rdfs:label ?zh FILTER(lang(?zh) = "zh") }
     } GROUP BY ?term ?kind ORDER BY ?term"""
     terms = []
-    for row in schema.query(query, prefixes=PREFIXES):
+    for row in _select(schema, query):
         kind = TERM_KINDS.get(row["kind"].value)
         name = prefixed(row["term"].value)
         if kind and name != row["term"].value:
@@ -101,5 +101,12 @@ def resource_labels(store: EmbeddedStore) -> list[dict[str, str]]:
     }} ORDER BY ?label LIMIT {MAX_LABELS}"""
     return [
         {"label": row["label"].value, "iri": row["x"].value, "lang": row["label"].language or ""}
-        for row in store.store.query(query, prefixes=PREFIXES)
+        for row in _select(store.store, query)
     ]
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = store.query(query, prefixes=PREFIXES)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ValueError(f"not a SELECT query: {query[:200]}")
+    return solutions
