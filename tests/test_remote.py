@@ -348,6 +348,14 @@ def test_cli_query_with_endpoint_prints_what_the_embedded_query_prints(pushed, c
     assert capsys.readouterr().out == embedded
 
 
+def test_cli_query_with_endpoint_warns_about_a_name_the_store_does_not_hold(pushed, capsys):
+    endpoints, graph = pushed
+    argv = ["query", "department-tasks", "-p", "dept=知识产权局保护司", "--endpoint", endpoints.query]
+    assert main([*argv, "--default-graph", graph]) == 0
+    err = capsys.readouterr().err
+    assert "no responsible department or body of that name" in err and "did you mean 保护司" in err
+
+
 def test_cli_push_reports_the_verified_count(oxigraph, capsys):
     graph = f"https://w3id.org/ipgraph/graph/test-{uuid.uuid4()}"
     assert main(["push", "--endpoint", f"{oxigraph}/query", "--graph", graph]) == 0

@@ -79,15 +79,17 @@ def run(args: argparse.Namespace) -> int:
     from ipgraph.sparql.run import run_embedded
 
     query = resolve(args.query)
+    params = parse_params(args.param)
     if args.endpoint:
+        from ipgraph.sparql.checks import remote_parameter_warnings
         from ipgraph.sparql.remote import run_remote
 
-        result = run_remote(
-            args.endpoint, query, parse_params(args.param), args.max_rows, default_graph=args.default_graph
-        )
+        result = run_remote(args.endpoint, query, params, args.max_rows, default_graph=args.default_graph)
+        if result.kind == "bindings" and not result.rows and query.names:
+            result.warnings = remote_parameter_warnings(args.endpoint, query, params, args.default_graph)
     else:
         store = open_store(args.graph, not args.no_entailments)
-        result = run_embedded(store, query, parse_params(args.param), args.max_rows, args.timeout or None)
+        result = run_embedded(store, query, params, args.max_rows, args.timeout or None)
     fmt = args.format or ("turtle" if result.kind == "graph" else "table")
     sys.stdout.write(result.serialize(fmt))
     for warning in result.warnings:

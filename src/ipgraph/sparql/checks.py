@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 
-from ipgraph.sparql.library import NamedQuery
+from ipgraph.sparql.library import NamedQuery, parse_header
 from ipgraph.sparql.store import EmbeddedStore
 
 MAX_SUGGESTIONS = 5
@@ -25,13 +26,32 @@ def normal(text: str) -> str:
 
 
 def parameter_warnings(store: EmbeddedStore, query: NamedQuery, params: dict[str, str] | None) -> list[str]:
-    """Why an empty answer is empty, for each given value that names nothing in the graph."""
+    """Why an empty answer of the embedded store is empty, for each given value that names nothing in the graph."""
+    return warnings_from(lambda pattern: known_names(store, pattern), query, params)
+
+
+def remote_parameter_warnings(
+    endpoint: str, query: NamedQuery, params: dict[str, str] | None, default_graph: str | None = None
+) -> list[str]:
+    """The same, with the names asked of a remote SPARQL endpoint."""
+    from ipgraph.sparql.remote import run_remote  # here: the HTTP client loads only when a remote store is asked
+
+    def names(pattern: str) -> dict[str, str]:
+        listing = parse_header("names", names_query(pattern))
+        return named(run_remote(endpoint, listing, default_graph=default_graph).records())
+
+    return warnings_from(names, query, params)
+
+
+def warnings_from(
+    names_of: Callable[[str], dict[str, str]], query: NamedQuery, params: dict[str, str] | None
+) -> list[str]:
     warnings = []
     for param, (noun, pattern) in query.names.items():
         value = (params or {}).get(param)
         if not value:
             continue
-        names = known_names(store, pattern)
+        names = names_of(pattern)
         if normal(value) in names or value.strip() in names.values():
             warnings.append(f"{param}={value!r} is a known {noun}, but no row of the answer matches it")
             continue
@@ -41,15 +61,23 @@ def parameter_warnings(store: EmbeddedStore, query: NamedQuery, params: dict[str
     return warnings
 
 
+def names_query(pattern: str) -> str:
+    return f"SELECT DISTINCT ?x ?name WHERE {{ {pattern} }}"
+
+
 def known_names(store: EmbeddedStore, pattern: str) -> dict[str, str]:
     """The names the pattern lists (and the IRIs of what they name), normalised → as written."""
+    rows = store.query(names_query(pattern))
+    return named([{v: row[v].value for v in ("x", "name") if row[v] is not None} for row in rows])
+
+
+def named(rows: list[dict[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for row in store.query(f"SELECT DISTINCT ?x ?name WHERE {{ {pattern} }}"):
-        name, iri = row["name"], row["x"]
-        if name is not None:
-            found.setdefault(normal(name.value), name.value)
-        if iri is not None:
-            found.setdefault(iri.value, iri.value)
+    for row in rows:
+        if "name" in row:
+            found.setdefault(normal(row["name"]), row["name"])
+        if "x" in row:
+            found.setdefault(row["x"], row["x"])
     return found
 
 
