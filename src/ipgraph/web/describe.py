@@ -65,6 +65,7 @@ def describe(store: EmbeddedStore, iri: str) -> Description | None:
     node = ox.NamedNode(iri)
     entailed = ox.NamedNode(ENTAILED_GRAPH)
     inferred = {(q.predicate, q.object) for q in store.store.quads_for_pattern(node, None, None, entailed)}
+    inferred_in = {(q.subject, q.predicate) for q in store.store.quads_for_pattern(None, None, node, entailed)}
     out = Description(iri)
     for quad in store.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
         out.outgoing.append(
@@ -74,7 +75,9 @@ def describe(store: EmbeddedStore, iri: str) -> Description | None:
         if len(out.incoming) == MAX_INCOMING:
             out.more_incoming = True
             break
-        out.incoming.append(Statement(quad.predicate.value, term_json(quad.subject)))
+        out.incoming.append(
+            Statement(quad.predicate.value, term_json(quad.subject), (quad.subject, quad.predicate) in inferred_in)
+        )
     if not out.outgoing and not out.incoming:
         return None
     out.outgoing.sort(key=lambda s: (s.predicate != LABEL, s.predicate, s.term["value"]))
