@@ -241,3 +241,18 @@ def test_the_network_view_links_to_resource_pages(browser, site):
         "location.pathname === '/id/org/cnipa/protection' && document.readyState === 'complete' && document.title"
     )
     assert title.startswith("保护司")
+
+
+def test_a_pair_answer_is_drawn_as_a_network(browser, site, entailed, screenshots):
+    go(browser, site + "/?query=departments-sharing-tasks")
+    expected = run_embedded(entailed, library()["departments-sharing-tasks"])
+    browser.wait_until(ROWS)
+    assert browser.evaluate("document.getElementById('view-chart').hidden")
+    browser.evaluate("document.getElementById('view-network').click()")
+    departments = set(expected.values("dept_a")) | set(expected.values("dept_b"))
+    assert browser.evaluate("document.querySelectorAll('#network a.node').length") == len(departments)
+    assert browser.evaluate("document.querySelectorAll('#network line.edge').length") == len(expected.rows)
+    screenshot(browser, screenshots, "network")
+    browser.evaluate("document.querySelector('#network a.node[href=\"/id/org/cnipa/protection\"]')"
+                     ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")  # fmt: skip
+    assert browser.wait_until("location.pathname === '/id/org/cnipa/protection' && document.readyState === 'complete'")

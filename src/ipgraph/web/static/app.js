@@ -110,7 +110,7 @@ async function run() {
   const status = $("status");
   status.className = "";
   status.textContent = "…";
-  for (const id of ["results", "chart", "pager", "downloads"]) $(id).replaceChildren();
+  for (const id of ["results", "chart", "network", "pager", "downloads"]) $(id).replaceChildren();
   $("views").hidden = true;
   history.replaceState(null, "", pageUrl());
   const graph = isGraphQuery();

@@ -1,6 +1,7 @@
 // An answer as a table (sortable, paged, IRIs as labels or prefixed names linked to their pages)
-// or, for a count per thing, as a bar chart.
+// or, for a count per thing, as a bar chart, and for pairs of things, as a network.
 import { drawChart, chartable } from "./chart.js";
+import { drawNetwork, pairs } from "./network.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE_ROWS = 50;
@@ -31,9 +32,14 @@ export async function showResults(data) {
     $("status").appendChild(p);
   }
   drawTable();
-  const chart = chartable(view.vars, view.rows);
-  $("views").hidden = !chart;
-  if (chart) setupChart(chart);
+  const network = pairs(view.vars, view.rows);
+  const chart = network ? null : chartable(view.vars, view.rows); // pairs are a network, not a count per thing
+  $("views").hidden = !chart && !network;
+  $("view-chart").hidden = !chart;
+  $("view-network").hidden = !network;
+  for (const which of ["table", "chart", "network"]) $(`view-${which}`).onclick = () => showView(which);
+  $("chart").replaceChildren(chart ? drawChart(chart, view.rows, nameOf) : "");
+  $("network").replaceChildren(network ? drawNetwork(network, view.rows, nameOf, hrefOf) : "");
   showView("table");
 }
 
@@ -72,7 +78,7 @@ function termCell(td, term) {
   if (term.type === "uri") {
     // only http(s) IRIs are links: urn:, mailto: or javascript: ones are shown, not followed
     const a = document.createElement(/^https?:/.test(term.value) ? "a" : "span");
-    if (a.tagName === "A") a.href = term.value.startsWith(ID) ? `/id/${term.value.slice(ID.length)}` : term.value;
+    if (a.tagName === "A") a.href = hrefOf(term.value);
     a.title = term.value;
     const label = view.labels.get(term.value);
     a.textContent = label || prefixed(term.value);
@@ -162,16 +168,12 @@ function drawPager() {
   box.append(button("‹ prev", view.page - 1, "page-prev"), where, button("next ›", view.page + 1, "page-next"));
 }
 
-function setupChart(chart) {
-  $("view-table").onclick = () => showView("table");
-  $("view-chart").onclick = () => showView("chart");
-  $("chart").replaceChildren(drawChart(chart, view.rows, (term) => (term.type === "uri" ? view.labels.get(term.value) || prefixed(term.value) : term.value)));
-}
+const nameOf = (term) => (term.type === "uri" ? view.labels.get(term.value) || prefixed(term.value) : term.value);
+const hrefOf = (iri) => (iri.startsWith(ID) ? `/id/${iri.slice(ID.length)}` : iri);
 
 function showView(which) {
   $("results").hidden = which !== "table";
   $("pager").hidden = which !== "table";
-  $("chart").hidden = which !== "chart";
-  $("view-table").classList.toggle("on", which === "table");
-  $("view-chart").classList.toggle("on", which === "chart");
+  for (const other of ["chart", "network"]) $(other).hidden = which !== other;
+  for (const other of ["table", "chart", "network"]) $(`view-${other}`).classList.toggle("on", which === other);
 }
