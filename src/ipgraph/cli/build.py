@@ -18,11 +18,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sources",
         nargs="*",
         metavar="SOURCE",
-        help="source text files or folders of them (default: the bundled sources)",
+        help="source documents (text, saved web pages .html/.htm, Word .docx/.doc/.wps, PDF) or folders "
+        "of them (default: the bundled sources)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the Turtle (default: data/ipgraph.ttl)")
     p.add_argument("--layout", help="force a document layout instead of detecting it: cnipa-tasklist or annual-plan")
-    p.add_argument("--encoding", help="the sources' text encoding (default: detect UTF-8 or GB18030)")
+    p.add_argument(
+        "--encoding",
+        help="the text encoding of text files and web pages (default: what the page declares, else detect "
+        "UTF-8 or GB18030)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it shows only on a terminal)")
     p.set_defaults(func=run)
 
@@ -30,11 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ipgraph import paths
     from ipgraph.graph.build import build_graph, source_files, write_turtle
-    from ipgraph.ingest.parse import parse_file
+    from ipgraph.ingest.parse import read_and_parse
     from ipgraph.progress import track
 
     files = source_files(args.sources) if args.sources else paths.bundled_sources()
-    parsed = (parse_file(path, args.layout, args.encoding) for path in files)
+    parsed = (read_and_parse(path, args.layout, args.encoding) for path in files)
     graph = build_graph(track(parsed, "building", quiet=args.quiet, total=len(files)))
     target = write_turtle(graph, args.output or paths.default_graph_file())
     print(f"wrote {len(graph)} triples to {target}")

@@ -12,10 +12,11 @@ from rdflib import Graph, Literal, Node, URIRef
 from ipgraph import paths
 from ipgraph.errors import SourceError
 from ipgraph.files import atomic_write
-from ipgraph.graph import concepts
+from ipgraph.graph import concepts, locators
 from ipgraph.graph.namespaces import DCTERMS, ID, IPG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
 from ipgraph.graph.vocab import Vocabulary
-from ipgraph.ingest.parse import parse_file
+from ipgraph.ingest.formats import SUFFIXES
+from ipgraph.ingest.parse import Parsed, read_and_parse
 from ipgraph.ingest.records import Document, Measure, Section, Task
 
 ADDRESSEES = {
@@ -230,24 +231,39 @@ class GraphBuilder:
         return topics
 
 
-def build_graph(documents: Iterable[Document], vocabulary: Vocabulary | None = None) -> Graph:
-    """Build one graph from parsed documents and the curated vocabularies."""
+def build_graph(documents: Iterable[Document | Parsed], vocabulary: Vocabulary | None = None) -> Graph:
+    """Build one graph from parsed documents and the curated vocabularies.
+
+    A document given with the text it was read from (``Parsed``) also gets its file
+    locations and metadata (``graph.locators``).
+    """
     builder = GraphBuilder(vocabulary)
-    for doc in documents:
+    for item in documents:
+        doc = item.document if isinstance(item, Parsed) else item
         builder.add(doc)
+        if isinstance(item, Parsed):
+            locators.add(builder.graph, doc, item.source)
     concepts.link_similar_titles(builder.graph)
     return builder.graph
 
 
+FOLDER_SUFFIXES = frozenset({".txt", *SUFFIXES})
+
+
 def source_files(sources: Iterable[str | Path]) -> list[Path]:
-    """The files to build: each file as given, each folder's ``*.txt`` files in name order."""
+    """The files to build: each file as given, each folder's source documents in name order.
+
+    In a folder, the documents are the files with a suffix ``read_source`` knows
+    (``FOLDER_SUFFIXES``).
+    """
     files: list[Path] = []
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix == ".txt" and p.is_file())
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file())
             if not found:
-                raise SourceError(str(path), "the folder holds no .txt source documents")
+                known = ", ".join(sorted(FOLDER_SUFFIXES))
+                raise SourceError(str(path), f"the folder holds no source documents ({known})")
             files.extend(found)
         else:
             files.append(path)
@@ -260,7 +276,7 @@ def build_sources(
     """Parse and build source files or folders (default: the bundled sources) into one graph."""
     given = list(sources) if sources else []
     files = source_files(given) if given else paths.bundled_sources()
-    return build_graph(parse_file(path, layout, encoding) for path in files)
+    return build_graph(read_and_parse(path, layout, encoding) for path in files)
 
 
 HEADER = "# Built by `ipgraph build` from the source texts it names (ipg:SourceText). Do not edit by hand.\n"

@@ -11,11 +11,12 @@ was.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from ipgraph.errors import SourceError
-from ipgraph.ingest.formats import text
+from ipgraph.ingest.formats import html, legacy_word, pdf, text, word
 from ipgraph.ingest.formats.model import Locator, SourceText
 
 __all__ = ["MAX_SOURCE_BYTES", "Locator", "SourceText", "read_source"]
@@ -41,7 +42,35 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+SUFFIXES: dict[str, Reader] = {
+    ".html": html.read,
+    ".htm": html.read,
+    ".xhtml": html.read,
+    ".shtml": html.read,
+    ".docx": word.read,
+    ".doc": legacy_word.read,
+    ".wps": legacy_word.read,
+    ".pdf": pdf.read,
+}
+# Formats told by their first bytes when the suffix says nothing.
+MAGIC: tuple[tuple[bytes, Reader], ...] = (
+    (b"%PDF-", pdf.read),
+    (b"PK\x03\x04", word.read),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", legacy_word.read),  # OLE2: .doc, .wps
+)
+HTML_START_RE = re.compile(rb"^(\xef\xbb\xbf)?\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|\?xml)", re.I | re.S)
+
+
 def _reader(path: Path, data: bytes) -> Reader:
+    """The reader for the file's suffix; for another suffix (.txt, none), the one its first bytes call for."""
+    by_suffix = SUFFIXES.get(path.suffix.lower())
+    if by_suffix:
+        return by_suffix
+    for magic, reader in MAGIC:
+        if data.startswith(magic):
+            return reader
+    if HTML_START_RE.match(data[:4096]):
+        return html.read
     return text.read
 
 
