@@ -74,7 +74,7 @@ def test_a_folder_builds_like_its_files(tmp_path, mixed):
 
 
 def test_a_folder_without_sources_is_refused(tmp_path):
-    with pytest.raises(SourceError, match=r"no \.txt source documents"):
+    with pytest.raises(SourceError, match=r"holds no source documents \(.*\.pdf.*\.txt"):
         build_sources([tmp_path])
 
 

@@ -125,3 +125,21 @@ def test_one_build_of_a_web_page_a_word_file_a_pdf_and_a_text_validates(tmp_path
     }
     kinds = {str(k) for k in graph.objects(None, IPG.locationKind)}
     assert kinds == {"html", "docx", "pdf"}
+
+
+def test_html_view_shows_the_place_in_the_file(published):
+    from ipgraph.export import view_data
+    from ipgraph.network import store_runner
+
+    store = EmbeddedStore.from_rdflib(build_graph([read_and_parse(published["docx"])]))
+    tasks = {t["number"]: t for t in view_data(store_runner(store))["tasks"]}
+    assert tasks[1]["place"] == {"zh": "表1第3行", "en": "table 1 row 3"}
+    assert {m["place"]["en"] for m in tasks[1]["measures"]} == {"table 1 row 3"}
+
+
+def test_html_view_of_a_text_source_has_no_places(store):
+    from ipgraph.export import view_data
+    from ipgraph.network import store_runner
+
+    data = view_data(store_runner(store))
+    assert all(t["place"] is None and all(m["place"] is None for m in t["measures"]) for t in data["tasks"])

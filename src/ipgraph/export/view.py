@@ -25,7 +25,10 @@ def view_data(runner: Runner) -> dict[str, Any]:
     graph = network.annotate(network.department_graph(runner, bipartite))
     positions = network.layout(graph)
     measures: dict[str, dict[str, dict[str, Any]]] = {}  # task → measure → entry (task numbers repeat)
+    places: dict[str, dict[str, str]] = {}  # task → where its line is in a web page, Word file or PDF
     for row in network.fetch(runner, network.MEASURES):
+        if "task_place_zh" in row:
+            places[row["task"]] = {"zh": row["task_place_zh"], "en": row["task_place_en"]}
         entry = measures.setdefault(row["task"], {}).get(row["measure"])
         if entry is not None:  # one row per addressee: an annual-plan item names several bodies
             entry["zh"] = "、".join(filter(None, (entry["zh"], row.get("addressee_zh", ""))))
@@ -37,10 +40,11 @@ def view_data(runner: Runner) -> dict[str, Any]:
             "zh": row.get("addressee_zh", ""),
             "en": row.get("addressee_en", ""),
             "line": int(row["line"]) if "line" in row else None,
+            "place": {"zh": row["place_zh"], "en": row["place_en"]} if "place_zh" in row else None,
         }
     return {
         "nodes": [_view_node(graph, n, positions[n]) for n in network.departments(graph)],
-        "tasks": [_view_task(bipartite, t, measures) for t in network.tasks(bipartite)],
+        "tasks": [_view_task(bipartite, t, measures) | {"place": places.get(t)} for t in network.tasks(bipartite)],
     }
 
 

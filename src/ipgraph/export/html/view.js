@@ -1,5 +1,6 @@
 // The ipgraph department network view: plain JavaScript and SVG, no libraries, no network access.
-// Data (departments with precomputed positions, tasks with measures and source lines) is
+// Data (departments with precomputed positions, tasks with measures, source lines and, for web
+// pages, Word files and PDFs, the place of the line in the file) is
 // embedded in the page as JSON; shared-task edges are derived here from the tasks, so the
 // section filter can recount them.
 "use strict";
@@ -14,7 +15,7 @@ const TEXT = {
     section: (n) => `第${"一二三四五六七八九十"[n - 1] || n}部分`,
     tasks: "项任务",
     shared: "共同承担的任务",
-    line: (n) => `原文第 ${n} 行`,
+    line: (n, place) => `原文第 ${n} 行` + (place ? `（${place.zh}）` : ""),
     centrality: "加权度 / 中介中心性 / 特征向量中心性",
     hint: "点击部门或连线，查看任务、落实举措及其原文行号。",
     legend: (n, e) => `${n} 个部门，${e} 对部门共同承担任务。节点大小：任务数；连线粗细：共同任务数。`,
@@ -26,7 +27,7 @@ const TEXT = {
     section: (n) => `Section ${n}`,
     tasks: "tasks",
     shared: "shared tasks",
-    line: (n) => `source line ${n}`,
+    line: (n, place) => `source line ${n}` + (place ? ` (${place.en})` : ""),
     centrality: "weighted degree / betweenness / eigenvector centrality",
     hint: "Click a department or a link to see its tasks and measures with their source lines.",
     legend: (n, e) => `${n} departments, ${e} pairs sharing tasks. Node size: tasks; link width: shared tasks.`,
@@ -140,12 +141,12 @@ function taskBlock(task) {
   const t = TEXT[state.lang];
   const block = el("section", { class: "task", "data-task": task.number });
   block.append(
-    el("h3", {}, resourceLink(task.id, `${task.number}. ${label(task)}`), " ", el("span", { class: "line" }, t.line(task.line))),
+    el("h3", {}, resourceLink(task.id, `${task.number}. ${label(task)}`), " ", el("span", { class: "line" }, t.line(task.line, task.place))),
     el("p", { class: "meta" }, `${t.section(task.section)} · ${label({ zh: task.section_zh, en: task.section_en })}`),
   );
   for (const m of task.measures) {
     block.append(
-      el("p", { class: "measure" }, el("span", { class: "who" }, `${label(m)}：`), m.text, " ", el("span", { class: "line" }, t.line(m.line))),
+      el("p", { class: "measure" }, el("span", { class: "who" }, `${label(m)}：`), m.text, " ", el("span", { class: "line" }, t.line(m.line, m.place))),
     );
   }
   return block;
