@@ -1,7 +1,8 @@
 """Old Word (.doc) and WPS (.wps) files: converted to .docx by LibreOffice, then read as Word.
 
-LibreOffice runs headless in a temporary folder, with a profile of its own there (so
-it neither needs nor touches the user's, and runs beside an open LibreOffice). Where
+LibreOffice runs headless and writes into a temporary folder, with a profile of its
+own there (so it neither needs nor touches the user's, and runs beside an open
+LibreOffice); the file itself is only read. Where
 it is not installed, the file is refused with how to install it.
 """
 
@@ -38,10 +39,7 @@ def read(path: Path, data: bytes, encoding: str | None = None) -> SourceText:
             str(path), f"a {suffix} file needs LibreOffice to be read, and it is not installed: {INSTALL}"
         )
     with tempfile.TemporaryDirectory(prefix="ipgraph-convert-") as tmp:
-        folder = Path(tmp)
-        original = folder / f"source{suffix}"
-        original.write_bytes(data)
-        converted = _convert(program, original, folder, str(path))
+        converted = _convert(program, path, Path(tmp), str(path))
         return read_docx(path, converted, hashlib.sha256(data).hexdigest(), MEDIA_TYPES[suffix])
 
 
@@ -55,7 +53,7 @@ def _convert(program: str, original: Path, folder: Path, shown: str) -> bytes:
         "docx:MS Word 2007 XML",
         "--outdir",
         str(folder / "out"),
-        str(original),
+        str(original.resolve()),
     ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
