@@ -247,7 +247,7 @@ def build_graph(documents: Iterable[Document | Parsed], vocabulary: Vocabulary |
     return builder.graph
 
 
-FOLDER_SUFFIXES = frozenset({".txt", *SUFFIXES})
+FOLDER_SUFFIXES = frozenset(SUFFIXES)
 
 
 def source_files(sources: Iterable[str | Path]) -> list[Path]:

@@ -51,6 +51,7 @@ SUFFIXES: dict[str, Reader] = {
     ".doc": legacy_word.read,
     ".wps": legacy_word.read,
     ".pdf": pdf.read,
+    ".txt": text.read,
 }
 # Formats told by their first bytes when the suffix says nothing.
 MAGIC: tuple[tuple[bytes, Reader], ...] = (
@@ -62,7 +63,10 @@ HTML_START_RE = re.compile(rb"^(\xef\xbb\xbf)?\s*(<!--.*?-->\s*)*<(!doctype\s+ht
 
 
 def _reader(path: Path, data: bytes) -> Reader:
-    """The reader for the file's suffix; for another suffix (.txt, none), the one its first bytes call for."""
+    """The reader for the file's suffix; for another suffix (or none), the one its first bytes call for.
+
+    A ``.txt`` file is text whatever it holds, so a binary file named ``.txt`` is refused as not text.
+    """
     by_suffix = SUFFIXES.get(path.suffix.lower())
     if by_suffix:
         return by_suffix
