@@ -19,6 +19,8 @@ from ipgraph.sparql.library import resolve
 from ipgraph.sparql.run import run_embedded
 from ipgraph.sparql.store import EmbeddedStore
 
+pytestmark = pytest.mark.slow  # the published forms, a PDF of several pages among them, are written for these tests
+
 METADATA = {
     "索 引 号": "000000000/2021-00001",
     "发布机构": "某某局",

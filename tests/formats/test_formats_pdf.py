@@ -16,6 +16,8 @@ from ipgraph.errors import SourceError
 from ipgraph.ingest.formats import read_source
 from ipgraph.ingest.parse import parse_file
 
+pytestmark = pytest.mark.slow  # each test writes or reads PDFs of several pages
+
 LONG = (
     "各地区要结合本地实际，制定落实本计划的具体措施，明确责任分工和完成时限，"
     "加强统筹协调和督促检查，确保各项任务按期完成，并及时报送工作进展情况和取得的成效。"

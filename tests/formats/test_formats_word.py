@@ -84,6 +84,7 @@ def test_doc_without_libreoffice_says_how_to_install_it(tmp_path, monkeypatch):
         read_source(path)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(legacy_word.soffice() is None, reason="LibreOffice is not installed (.ci/run installs it)")
 def test_doc_is_converted_by_libreoffice_and_read_as_word(tmp_path):
     docx_path = annual_plan_docx(tmp_path / "plan.docx")
