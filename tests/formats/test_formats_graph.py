@@ -6,8 +6,6 @@ import re
 import shutil
 
 import pytest
-from format_documents import ANNUAL_PLAN, annual_plan_docx, bundled_list, docx_file, html_page, pdf_file, with_year
-from format_documents import write as write_text
 from rdflib import Graph, Literal
 
 from ipgraph import paths
@@ -18,6 +16,16 @@ from ipgraph.ingest.parse import read_and_parse
 from ipgraph.sparql.library import resolve
 from ipgraph.sparql.run import run_embedded
 from ipgraph.sparql.store import EmbeddedStore
+from tests.formats.format_documents import (
+    ANNUAL_PLAN,
+    annual_plan_docx,
+    bundled_list,
+    docx_file,
+    html_page,
+    pdf_file,
+    with_year,
+)
+from tests.formats.format_documents import write as write_text
 
 pytestmark = pytest.mark.slow  # the published forms, a PDF of several pages among them, are written for these tests
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from format_documents import CHROME_BOTTOM, CHROME_TOP, bundled_list, html_page, write
 
 from ipgraph.errors import SourceError
 from ipgraph.ingest.formats import read_source
 from ipgraph.ingest.parse import parse_file
+from tests.formats.format_documents import CHROME_BOTTOM, CHROME_TOP, bundled_list, html_page, write
 
 GOV_METADATA = {
     "索 引 号": "000000000/2021-00001",

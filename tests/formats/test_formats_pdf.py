@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pdfplumber
 import pytest
-from format_documents import bundled_list, pdf_file
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -15,6 +14,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from ipgraph.errors import SourceError
 from ipgraph.ingest.formats import read_source
 from ipgraph.ingest.parse import parse_file
+from tests.formats.format_documents import bundled_list, pdf_file
 
 pytestmark = pytest.mark.slow  # each test writes or reads PDFs of several pages
 

@@ -7,12 +7,12 @@ import subprocess
 
 import docx
 import pytest
-from format_documents import ANNUAL_PLAN, annual_plan_docx, bundled_list, docx_file
 
 from ipgraph.errors import SourceError
 from ipgraph.ingest.formats import legacy_word, read_source
 from ipgraph.ingest.formats.word import chinese_number
 from ipgraph.ingest.parse import parse_file
+from tests.formats.format_documents import ANNUAL_PLAN, annual_plan_docx, bundled_list, docx_file
 
 
 def test_list_numbers_word_draws_come_out_as_text(tmp_path):
