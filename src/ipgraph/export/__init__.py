@@ -24,7 +24,7 @@ from ipgraph.export.picture import to_png, to_svg
 from ipgraph.export.rdf import RDF_FORMATS, export_rdf, rdf_graph
 from ipgraph.export.shared import ExportError
 from ipgraph.export.view import html_view, view_data
-from ipgraph.network import Runner
+from ipgraph.sparql.results import Runner
 
 if TYPE_CHECKING:
     from rdflib import Graph

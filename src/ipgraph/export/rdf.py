@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ipgraph.export.shared import ExportError
-from ipgraph.network import Runner
 from ipgraph.prefixes import PREFIXES
-from ipgraph.sparql.results import to_ntriples
+from ipgraph.sparql.results import Runner, to_ntriples
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
 ALL_TRIPLES = "network-all-triples"

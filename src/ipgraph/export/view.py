@@ -10,7 +10,7 @@ import networkx as nx
 
 from ipgraph import network
 from ipgraph.export.shared import ExportError
-from ipgraph.network import Runner
+from ipgraph.sparql.results import Runner
 
 HTML_DIR = Path(__file__).resolve().parent / "html"
 

@@ -18,7 +18,7 @@ Networks:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
@@ -26,9 +26,7 @@ import networkx as nx
 
 from ipgraph.errors import IpgraphError
 from ipgraph.network.layout import layout as layout  # part of the network API: exports place nodes with it
-from ipgraph.sparql.results import Result
-
-Runner = Callable[[str, dict[str, str]], Result]
+from ipgraph.sparql.results import Runner
 
 TASK_DEPARTMENTS = "network-task-departments"
 TASK_CITATIONS = "network-task-citations"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ipgraph.errors import QueryError
@@ -81,6 +82,11 @@ class Result:
                 + "\n"
             )
         return _table(self)
+
+
+# (query name or text, parameters) → Result: the embedded store and a remote endpoint alike, so
+# networks and exports work on either.
+Runner = Callable[[str, dict[str, str]], Result]
 
 
 def serialize_graph(ntriples: str, fmt: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -11,10 +10,9 @@ from ipgraph.errors import StoreError
 from ipgraph.sparql.library import NamedQuery, query_form, resolve
 from ipgraph.sparql.remote.http import request
 from ipgraph.sparql.remote.text import remote_text
-from ipgraph.sparql.results import Result
+from ipgraph.sparql.results import Result, Runner
 
 DEFAULT_TIMEOUT = 60.0
-Runner = Callable[[str, dict[str, str] | None], Result]
 
 
 def _normalise_term(term: dict) -> dict:
