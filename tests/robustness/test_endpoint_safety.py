@@ -336,6 +336,7 @@ def test_idle_connections_do_not_starve_complete_requests(store):
                 conn.close()
 
 
+@pytest.mark.slow
 def test_when_every_connection_runs_a_request_a_new_one_is_answered_503(store):
     with serving(store, Limits(timeout=4, workers=2, connections=2)) as base, ThreadPoolExecutor(2) as pool:
         running = [pool.submit(get, base, ENDLESS) for _ in range(2)]

@@ -205,6 +205,8 @@ def test_loading_twice_never_duplicates_triples(oxigraph, small_graph, protocol)
 # ---------------------------------------------------------------- stopped, refusing, silent stores
 
 
+@pytest.mark.realstore
+@pytest.mark.slow
 def test_a_stopped_store_is_a_clear_error_and_a_retry_succeeds(tmp_path, small_graph):
     server = Oxigraph(tmp_path / "store")
     graph = new_graph_iri()
@@ -277,6 +279,7 @@ def silent_store() -> Iterator[str]:
         listener.close()
 
 
+@pytest.mark.slow
 def test_a_store_that_never_answers_is_a_time_out(small_graph):
     with silent_store() as base:
         status, out, err = push_cli(f"{base}/query", small_graph, new_graph_iri(), "--timeout", "1")
