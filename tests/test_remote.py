@@ -82,6 +82,8 @@ class FakeStore(http.server.BaseHTTPRequestHandler):
     body = b""
     content_type = "application/sparql-results+json"
     delay = 0.0
+    location = ""  # where a redirect (3xx) points
+    trickle = 0.0  # seconds between the bytes of the body
     seen: list[dict] = []  # noqa: RUF012 (reset per server)
 
     def do_POST(self) -> None:
@@ -92,9 +94,16 @@ class FakeStore(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", self.content_type)
         if self.status == 401:
             self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        if self.location:
+            self.send_header("Location", self.location)
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
-        self.wfile.write(self.body)
+        if not self.trickle:
+            self.wfile.write(self.body)
+        for byte in self.body if self.trickle else b"":
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(self.trickle)
 
     do_PUT = do_POST
 
@@ -310,6 +319,36 @@ def test_refused_credentials_are_an_error(fake_store, monkeypatch):
         run_remote(f"{fake_store.url}/query", library()["tasks-per-department"])
     expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
     assert fake_store.seen[0]["headers"]["Authorization"] == expected
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_credentials_never_follow_a_redirect_to_another_origin(fake_store, monkeypatch, status):
+    other = type("Other", (FakeStore,), {"seen": []})
+    monkeypatch.setenv("IPGRAPH_ENDPOINT_USER", "reader")
+    monkeypatch.setenv("IPGRAPH_ENDPOINT_PASSWORD", "s3cret")
+    with local_server(other) as elsewhere:
+        fake_store.status, fake_store.location = status, f"{elsewhere}/query"
+        with pytest.raises(StoreError, match=r"redirects to another origin.*credentials are never sent"):
+            run_remote(f"{fake_store.url}/query", library()["tasks-per-department"])
+    assert other.seen == []
+
+
+def test_without_credentials_a_redirect_is_followed(fake_store, monkeypatch):
+    monkeypatch.delenv("IPGRAPH_ENDPOINT_USER", raising=False)
+    monkeypatch.setenv("NETRC", "/nonexistent")
+    other = type("Other", (FakeStore,), {"seen": [], "body": b'{"head": {"vars": []}, "boolean": true}'})
+    with local_server(other) as elsewhere:
+        fake_store.status, fake_store.location = 307, f"{elsewhere}/query"
+        assert run_remote(f"{fake_store.url}/query", parse_header("q", "ASK {}")).boolean is True
+    assert len(other.seen) == 1 and "Authorization" not in other.seen[0]["headers"]
+
+
+def test_the_time_limit_is_for_the_whole_answer_not_each_read(fake_store):
+    """A store trickling its answer a byte at a time never lets a single read wait long."""
+    fake_store.body = b'{"head": {"vars": []}, "boolean": true}' + b" " * 100
+    fake_store.trickle = 0.1
+    with pytest.raises(StoreError, match="no answer within 1 s"):
+        run_remote(f"{fake_store.url}/query", parse_header("q", "ASK {}"), timeout=1)
 
 
 def test_credentials_come_from_a_netrc_file(fake_store, monkeypatch, tmp_path):

@@ -33,3 +33,11 @@ class QueryTimeout(QueryError):
 
 class StoreError(IpgraphError):
     """A triple store that cannot be reached or refused a request."""
+
+
+class QueryMemoryError(QueryError):
+    """A query stopped at its memory limit; it returned no results."""
+
+
+class ServiceRefused(QueryError):
+    """A federated query (SERVICE) where the server does not send queries to other hosts."""

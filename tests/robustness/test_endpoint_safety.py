@@ -19,6 +19,8 @@ from contextlib import AbstractContextManager
 import httpx
 import pytest
 
+from ipgraph.errors import ServiceRefused
+from ipgraph.sparql.pool import Job, QueryPool
 from ipgraph.web.app import create_app
 from ipgraph.web.connections import IDLE
 from ipgraph.web.limits import Limits, MiB
@@ -105,6 +107,10 @@ def test_load_and_updates_are_refused_in_every_shape(base, store, other_host, up
         'SELECT * WHERE {{ BIND("a # not a comment" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}',
         "SELECT * WHERE {{ VALUES ?where {{ <{url}> }} SERVICE ?where {{ ?s ?p ?o }} }}",
         "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        # a lexer reads `<2)SERVICE#>` as one IRI; the engine reads `1 < 2`, then SERVICE
+        "SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{url}> {{ ?x ?y ?z }} }}",
+        # `\'` is an escape in a local name, not the start of a string
+        "SELECT * WHERE {{ OPTIONAL {{ ?a ipg:q\\' ?b }} SERVICE <{url}> {{ ?x ?y ?z }} BIND(\"'\" AS ?k) }}",
     ],
 )
 def test_federated_queries_are_refused_and_reach_no_other_host(base, other_host, template):
@@ -127,6 +133,18 @@ def test_federated_queries_are_refused_and_reach_no_other_host(base, other_host,
 )
 def test_queries_that_only_mention_service_are_answered(base, text):
     assert get(base, text).status_code == 200
+
+
+def test_the_engine_itself_cannot_reach_another_host(store, other_host):
+    """Past the reading of the text (as a query the text check misses would be), the worker refuses."""
+    url, listener = other_host
+    pool = QueryPool(store, 1, memory=None)
+    try:
+        with pytest.raises(ServiceRefused, match="--allow-service"):
+            pool.run(Job(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", {}, None), BOUND)
+    finally:
+        pool.close()
+    assert not contacted(listener)
 
 
 def test_allow_service_is_what_lets_a_federated_query_out(store, other_host):
@@ -340,8 +358,35 @@ def test_idle_connections_do_not_starve_complete_requests(store):
 def test_when_every_connection_runs_a_request_a_new_one_is_answered_503(store):
     with serving(store, Limits(timeout=4, workers=2, connections=2)) as base, ThreadPoolExecutor(2) as pool:
         running = [pool.submit(get, base, ENDLESS) for _ in range(2)]
+        time.sleep(IDLE + 0.5)  # both under way before anyone else connects
         assert answer_status_becomes(base, 503)
         refused = get(base, "ASK {}")
         assert refused.status_code == 503 and "2 connections open and busy" in refused.text
         assert [r.result(timeout=BOUND).status_code for r in running] == [503, 503]
         assert answer_status_becomes(base, 200)
+
+
+# ---------------------------------------------------------------- requests from other sites
+
+
+def test_a_host_name_the_server_was_not_started_with_is_refused(base):
+    """DNS rebinding: a page's own name pointed at 127.0.0.1 is not a name of this server."""
+    port = urllib.parse.urlsplit(base).port
+    refused = httpx.get(f"{base}/sparql", params={"query": TASKS}, headers={"Host": f"attacker.example:{port}"})
+    assert refused.status_code == 421 and "attacker.example" in refused.text
+    for name in (f"localhost:{port}", f"127.0.0.1:{port}", "127.0.0.1"):
+        assert task_count(httpx.get(f"{base}/sparql", params={"query": TASKS}, headers={"Host": name})) == 22
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "http://attacker.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}],
+)
+def test_a_cross_origin_form_post_is_refused(base, headers):
+    refused = httpx.post(f"{base}/sparql", data={"query": TASKS}, headers=headers, timeout=BOUND)
+    assert refused.status_code == 403 and "another site" in refused.text
+
+
+def test_a_post_from_the_servers_own_page_is_answered(base):
+    own = {"Origin": base, "Sec-Fetch-Site": "same-origin"}
+    assert task_count(httpx.post(f"{base}/sparql", data={"query": TASKS}, headers=own, timeout=BOUND)) == 22

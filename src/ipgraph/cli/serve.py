@@ -28,6 +28,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="permit SERVICE (federated queries): the server then sends requests to the hosts the queries name",
     )
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name clients may use in the Host header besides the address served on (repeatable; "
+        "for a server behind a proxy or with a DNS name)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=int,
+        default=1024,
+        metavar="MIB",
+        help="memory per query, in MiB, beyond the graph (default 1024); a query needing more is stopped (503)",
+    )
     p.set_defaults(func=run)
 
 
@@ -37,10 +52,16 @@ def run(args: argparse.Namespace) -> int:
     from ipgraph.web.limits import Limits
     from ipgraph.web.server import serve
 
-    if args.timeout <= 0 or args.max_rows <= 0:
-        raise IpgraphError("--timeout and --max-rows must be positive")
+    if args.timeout <= 0 or args.max_rows <= 0 or args.max_memory <= 0:
+        raise IpgraphError("--timeout, --max-rows and --max-memory must be positive")
     store = open_store(args.graph, not args.no_entailments)
     print(f"ipgraph: serving {len(store)} triples at http://{args.host}:{args.port}/ (SPARQL at /sparql); Ctrl-C stops")
-    limits = Limits(timeout=args.timeout, max_rows=args.max_rows, allow_service=args.allow_service)
+    limits = Limits(
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        allow_service=args.allow_service,
+        memory=args.max_memory * 1024 * 1024,
+        hosts=tuple(args.allowed_host),
+    )
     serve(store, args.host, args.port, limits)
     return 0

@@ -5,25 +5,35 @@ stopped, so a query with a time limit runs in a child process that is killed at 
 deadline. The child is forked where the platform allows (it shares the parent's
 store, copy-on-write, so starting it costs milliseconds); elsewhere it is spawned
 and given a copy of the graph. A stopped query returns nothing: never partial rows.
+The child dies with its parent (Linux), so a killed command leaves no query running.
+(A threaded server must not fork: ``ipgraph.sparql.pool`` keeps worker processes instead.)
 
-Row caps: rows are read lazily and reading stops after ``max_rows``; the Result
-says ``truncated`` so that every caller reports the cap instead of applying it silently.
+Memory: the child limits its own address space to what it holds plus ``memory`` bytes
+(:func:`limit_memory`); a query that needs more is stopped with QueryMemoryError.
+
+Row caps: rows (and the triples of a CONSTRUCT, as they stream) are read lazily and reading
+stops after ``max_rows``; the Result says ``truncated`` so that every caller reports the cap
+instead of applying it silently.
 """
 
 from __future__ import annotations
 
+import ctypes
+import faulthandler
 import gc
 import io
 import math
 import multiprocessing
 import multiprocessing.connection
+import signal
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.errors import IpgraphError, QueryError, QueryTimeout
+from ipgraph.errors import IpgraphError, QueryError, QueryMemoryError, QueryTimeout
 from ipgraph.prefixes import XSD_STRING
 from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
@@ -32,6 +42,8 @@ from ipgraph.sparql.store import EmbeddedStore
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
 _NAMED_NODE, _LITERAL, _BLANK_NODE = ox.NamedNode, ox.Literal, ox.BlankNode
+GiB = 1024**3
+DEFAULT_MEMORY = GiB  # bytes a query may take beyond what its process holds before it starts
 
 
 def run_embedded(
@@ -40,11 +52,13 @@ def run_embedded(
     params: dict[str, str] | None = None,
     max_rows: int | None = None,
     timeout: float | None = None,
+    memory: int | None = DEFAULT_MEMORY,
 ) -> Result:
     """Run a (named or ad-hoc) query on the embedded store.
 
     ``max_rows`` caps the rows of a SELECT (the Result is then ``truncated``);
     ``timeout`` (seconds) stops the query with QueryTimeout; None means no limit.
+    With a time limit the query runs in a child process, which ``memory`` (bytes) also bounds.
     """
     if max_rows is not None and max_rows < 0:
         raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
@@ -56,7 +70,7 @@ def run_embedded(
     if timeout is None:
         result = evaluate(store, query.text, substitutions, max_rows)
     else:
-        result = _evaluate_in_child(store, query.text, substitutions, max_rows, timeout)
+        result = _evaluate_in_child(store, query.text, substitutions, max_rows, timeout, memory)
     if result.kind == "bindings" and not result.rows and query.names:
         result.warnings = parameter_warnings(store, query, params)
     return result
@@ -69,15 +83,27 @@ def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: in
         return Result(boolean=bool(answer))
     try:
         if isinstance(answer, ox.QueryTriples):
-            ntriples = io.BytesIO()
-            answer.serialize(ntriples, format=ox.RdfFormat.N_TRIPLES)
-            return Result(triples=ntriples.getvalue().decode("utf-8"))
+            return _triples(answer, max_rows)
         variables = [v.value for v in answer.variables]
         with paused_collection():
             rows, truncated = _rows(answer, variables, max_rows)
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
     return Result(variables=variables, rows=rows, truncated=truncated)
+
+
+def _triples(answer: ox.QueryTriples, max_rows: int | None) -> Result:
+    """A graph result as N-Triples; with a cap, read triple by triple and cut as it streams."""
+    if max_rows is None:
+        ntriples = io.BytesIO()
+        answer.serialize(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        return Result(triples=ntriples.getvalue().decode("utf-8"))
+    lines = []
+    for triple in answer:
+        if len(lines) == max_rows:
+            return Result(triples="".join(lines), truncated=True)
+        lines.append(f"{triple} .\n")
+    return Result(triples="".join(lines))
 
 
 PROBE_ROWS = 512  # rows read before a column whose terms hardly recur stops looking them up
@@ -175,8 +201,50 @@ def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.
     return multiprocessing.get_context("spawn")
 
 
+def timeout_message(timeout: float) -> str:
+    return (
+        f"query stopped: it ran past the time limit of {timeout:g} s, and no results were returned "
+        "(simplify the query, add a LIMIT, or raise the limit)"
+    )
+
+
+def memory_text(size: int) -> str:
+    return f"{size / GiB:g} GiB" if size >= GiB else f"{size / 1024**2:g} MiB"
+
+
+def memory_message(memory: int) -> str:
+    return (
+        f"query stopped: it needed more than {memory_text(memory)} of memory, the limit per query, "
+        "and no results were returned (narrow the query or add a LIMIT)"
+    )
+
+
+def limit_memory(memory: int | None) -> None:
+    """Limit this process's address space to what it has now plus ``memory`` bytes (Linux)."""
+    if memory is None or not sys.platform.startswith("linux"):
+        return
+    import resource
+
+    with open("/proc/self/statm") as statm:
+        held = int(statm.read().split()[0]) * resource.getpagesize()
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    wanted = held + memory
+    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies, however it dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def died_of_memory(exitcode: int | None) -> bool:
+    """An allocation failure in the engine aborts the process (Rust's default)."""
+    return exitcode == -signal.SIGABRT
+
+
 def _evaluate_in_child(
-    store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None, timeout: float
+    store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None, timeout: float, memory: int | None
 ) -> Result:
     ctx = _context()
     # A forked child inherits the store; a spawned one gets the graph as N-Quads.
@@ -187,26 +255,28 @@ def _evaluate_in_child(
         graph = nquads.getvalue()
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(
-        target=_child, args=(sender, graph, text, substitutions, max_rows), name="ipgraph-query", daemon=True
+        target=_child, args=(sender, graph, text, substitutions, max_rows, memory), name="ipgraph-query", daemon=True
     )
     child.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise QueryTimeout(
-                f"query stopped: it ran past the time limit of {timeout:g} s, and no results were returned "
-                "(simplify the query, add a LIMIT, or raise the limit)"
-            )
+            raise QueryTimeout(timeout_message(timeout))
         try:
             with paused_collection():
                 kind, payload = receiver.recv()
         except EOFError:
+            child.join(1)
+            if memory is not None and died_of_memory(child.exitcode):
+                raise QueryMemoryError(memory_message(memory)) from None
             raise QueryError(f"the query process ended without an answer (exit code {child.exitcode})") from None
     finally:
         if child.is_alive():
             child.kill()
         child.join()
         receiver.close()
+    if kind == "memory":
+        raise QueryMemoryError(memory_message(memory or 0))
     if kind == "error":
         raise QueryError(payload)
     return payload
@@ -218,16 +288,29 @@ def _child(
     text: str,
     substitutions: Terms,
     max_rows: int | None,
+    memory: int | None,
 ) -> None:
+    die_with_parent()
+    faulthandler.disable()  # an allocation failure at the memory limit aborts; the parent reports it
     if isinstance(graph, bytes):
         store = EmbeddedStore()
         store.store.load(graph, format=ox.RdfFormat.N_QUADS)
         graph = store
+    limit_memory(memory)
     try:
-        message: tuple[str, object] = ("ok", evaluate(graph, text, substitutions, max_rows))
-    except IpgraphError as exc:
-        message = ("error", str(exc))
-    except Exception as exc:
-        message = ("error", f"query failed: {type(exc).__name__}: {exc}")
-    sender.send(message)
+        sender.send(answer(graph, text, substitutions, max_rows))
+    except MemoryError:  # the answer was too large to send
+        sender.send(("memory", None))
     sender.close()
+
+
+def answer(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None) -> tuple[str, object]:
+    """What a query process sends back: ("ok", Result), ("error", message) or ("memory", None)."""
+    try:
+        return ("ok", evaluate(store, text, substitutions, max_rows))
+    except MemoryError:
+        return ("memory", None)
+    except IpgraphError as exc:
+        return ("error", str(exc))
+    except Exception as exc:
+        return ("error", f"query failed: {type(exc).__name__}: {exc}")

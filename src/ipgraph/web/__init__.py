@@ -12,8 +12,9 @@ Routes (all read-only; the table is ``app.routes()``):
 
 Modules: ``app`` (route table, state), ``endpoint`` (query routes), ``pages`` (browser pages),
 ``protocol`` (reading and refusing SPARQL requests), ``formats`` (content negotiation, writers),
-``engine`` (running queries within the limits), ``limits``, ``middleware`` (request sizes),
-``connections`` (slow, idle and surplus connections) and ``server`` (uvicorn).
+``engine`` (running queries on the worker pool of ``ipgraph.sparql.pool``), ``limits``,
+``middleware`` (request sizes), ``connections`` (slow, idle and surplus connections),
+``origins`` (Host names and cross-origin POSTs) and ``server`` (uvicorn).
 
 Updates (and so ``LOAD``) are refused (403), and so is ``SERVICE`` — a federated query
 would make the server send requests to other hosts — unless explicitly allowed. Each query

@@ -6,7 +6,8 @@ the limits and the query engine in ``request.app.state``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -41,9 +42,19 @@ def create_app(
     """The web application: a SPARQL endpoint, named-query URLs and the browser page over ``store``."""
     limits = limits or Limits()
     limit = Middleware(RequestLimits, max_body=limits.max_body, max_header=limits.max_header)
-    app = Starlette(routes=routes(), middleware=[limit])
+    engine = Engine(store, limits)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine.start()  # the query workers, before the first request
+        try:
+            yield
+        finally:
+            engine.close()
+
+    app = Starlette(routes=routes(), middleware=[limit], lifespan=lifespan)
     app.state.store = store
     app.state.limits = limits
-    app.state.engine = Engine(store, limits)
+    app.state.engine = engine
     app.state.network_page = network_page
     return app

@@ -1,24 +1,39 @@
-"""Running queries for the endpoint: at most ``workers`` at a time, each within the limits."""
+"""Running queries for the endpoint: on a pool of worker processes, at most ``workers`` at a time,
+each within the time, row and memory limits."""
 
 from __future__ import annotations
 
 import anyio
 
-from ipgraph.errors import IpgraphError, QueryTimeout
+from ipgraph.errors import IpgraphError, QueryMemoryError, QueryTimeout, ServiceRefused
+from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
+from ipgraph.sparql.pool import Job, PoolClosed, QueryPool
 from ipgraph.sparql.results import Result
-from ipgraph.sparql.run import run_embedded
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.limits import HttpError, Limits
 
 
 class Engine:
-    """Runs queries on the embedded store within the limits."""
+    """Runs queries on the embedded store within the limits.
+
+    The worker processes start with the app (``start``, before the server takes requests) and stop
+    with it (``close``): a server stopped while a query runs does not wait for it."""
 
     def __init__(self, store: EmbeddedStore, limits: Limits):
         self.store = store
         self.limits = limits
+        self.pool: QueryPool | None = None
         self._slots: anyio.Semaphore | None = None  # made on first use, inside the event loop
+
+    def start(self) -> None:
+        if self.pool is None:
+            self.pool = QueryPool(self.store, self.limits.workers, self.limits.memory, self.limits.allow_service)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
     @property
     def slots(self) -> anyio.Semaphore:
@@ -26,11 +41,13 @@ class Engine:
             self._slots = anyio.Semaphore(self.limits.workers)
         return self._slots
 
-    def _run(self, query: NamedQuery, params: dict[str, str]) -> Result:
-        return run_embedded(self.store, query, params, self.limits.max_rows, timeout=self.limits.timeout)
-
     async def run(self, query: NamedQuery, params: dict[str, str] | None = None) -> Result:
-        """Run in a worker thread (the event loop goes on serving), after waiting at most the time limit for a slot."""
+        """Run on a worker (the event loop goes on serving), after waiting at most the time limit for one."""
+        try:
+            job = Job(query.text, query.bind(params), self.limits.max_rows)
+        except IpgraphError as exc:
+            raise HttpError(400, str(exc)) from None
+        self.start()
         try:
             with anyio.fail_after(self.limits.timeout):
                 await self.slots.acquire()
@@ -39,14 +56,19 @@ class Engine:
                 503, f"the server is busy: {self.limits.workers} queries are still running; try later"
             ) from None
         try:
-            result = await anyio.to_thread.run_sync(self._run, query, params or {})
-        except QueryTimeout as exc:
+            assert self.pool is not None
+            result = await anyio.to_thread.run_sync(self.pool.run, job, self.limits.timeout, abandon_on_cancel=True)
+        except (QueryTimeout, QueryMemoryError, PoolClosed) as exc:
             raise HttpError(503, str(exc)) from None
+        except ServiceRefused as exc:
+            raise HttpError(403, str(exc)) from None
         except IpgraphError as exc:
             raise HttpError(400, str(exc)) from None
         finally:
             self.slots.release()
-        if result.truncated or (result.triples and result.triples.count("\n") > self.limits.max_rows):
+        if result.kind == "bindings" and not result.rows and query.names:
+            result.warnings = await anyio.to_thread.run_sync(parameter_warnings, self.store, query, params)
+        if result.truncated:
             raise HttpError(
                 422,
                 f"the answer has more than {self.limits.max_rows} rows, the server's row limit; "

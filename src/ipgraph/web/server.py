@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from types import FrameType
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -12,7 +13,9 @@ from ipgraph.errors import IpgraphError
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.app import create_app
 from ipgraph.web.connections import Connections, RequestClock
+from ipgraph.web.engine import Engine
 from ipgraph.web.limits import Limits
+from ipgraph.web.origins import SameOrigin, host_names
 from ipgraph.web.pages import default_network_page
 
 
@@ -25,7 +28,7 @@ def server_config(app: ASGIApp, host: str, port: int, limits: Limits) -> uvicorn
     """The uvicorn configuration that enforces the connection limits of ``limits``."""
     connections = Connections(limits.request_timeout, limits.max_header, limits.connections)
     return uvicorn.Config(
-        RequestClock(app, connections),
+        SameOrigin(RequestClock(app, connections), host_names(host, limits.hosts)),
         host=host,
         port=port,
         log_level="warning",
@@ -33,6 +36,8 @@ def server_config(app: ASGIApp, host: str, port: int, limits: Limits) -> uvicorn
         # h11's own head limit, above the guard's so that the guard's clearer 431 comes first
         h11_max_incomplete_event_size=limits.max_header + 1024,
         timeout_keep_alive=5,
+        # stopping waits this long for answers under way, then abandons them and stops the query workers
+        timeout_graceful_shutdown=3,
     )
 
 
@@ -43,4 +48,17 @@ def serve(store: EmbeddedStore, host: str = "127.0.0.1", port: int = 8000, limit
     check_host(host)
     limits = limits or Limits()
     app = create_app(store, limits, default_network_page(store))
-    uvicorn.Server(server_config(app, host, port, limits)).run()
+    Server(server_config(app, host, port, limits), app.state.engine).run()
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, stopping the query workers as soon as it is told to stop (SIGINT, SIGTERM):
+    an answer still being computed is then 503 at once instead of holding the shutdown."""
+
+    def __init__(self, config: uvicorn.Config, engine: Engine):
+        super().__init__(config)
+        self.engine = engine
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        self.engine.close()

@@ -1,0 +1,203 @@
+"""A pool of query worker processes: each holds the graph, answers one query at a time, and is
+killed and replaced when its query passes the time limit or dies at its memory limit.
+
+pyoxigraph cannot cancel a running query and a thread cannot be stopped, so a query that must be
+stoppable runs in another process. Forking one per query costs more than most queries, and forking
+from a threaded server is unsafe (it can deadlock), so the workers are started once, by
+multiprocessing's fork server: a single-threaded process started with the pool, which forks every
+worker, the replacements too. Each worker loads the graph (sent as N-Quads) once.
+
+Network: unless federated queries are allowed, a worker cannot open network connections
+(``ipgraph.sparql.sandbox``), so a SERVICE that got past the endpoint's reading of the query
+fails in the engine, and is answered :class:`ServiceRefused`.
+
+Memory: a worker limits its own address space (``RLIMIT_AS``) to what it holds once the graph is
+loaded plus ``memory`` bytes. A query that needs more fails there: Python's MemoryError, or the
+engine's allocation failure, which ends the worker; either way the answer is
+:class:`QueryMemoryError` and the worker is replaced.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import multiprocessing
+import multiprocessing.connection
+import os
+import queue
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ipgraph.errors import QueryError, QueryMemoryError, QueryTimeout, ServiceRefused
+from ipgraph.sparql import sandbox
+from ipgraph.sparql.results import Result
+from ipgraph.sparql.run import (
+    Terms,
+    answer,
+    died_of_memory,
+    limit_memory,
+    memory_message,
+    timeout_message,
+)
+from ipgraph.sparql.store import EmbeddedStore
+
+START_SECONDS = 600.0  # loading a large graph into a new worker
+
+
+@dataclass(frozen=True)
+class Job:
+    text: str
+    substitutions: Terms
+    max_rows: int | None
+
+
+SERVICE_REFUSED = (
+    "SERVICE is not allowed: this endpoint does not send queries to other hosts "
+    "(start it with --allow-service to permit federated queries)"
+)
+
+
+class PoolClosed(QueryError):
+    """The pool was closed (the server is stopping) before or while the query ran."""
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, ctx: multiprocessing.context.BaseContext, graph: bytes, memory: int | None, network: bool):
+        self.conn, theirs = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_work, args=(theirs, graph, memory, network), name="ipgraph-query", daemon=True
+        )
+        self.process.start()
+        theirs.close()
+        self.ready = False
+
+    def run(self, job: Job, timeout: float | None, memory: int | None) -> Result:
+        if not self.ready:
+            self._receive(START_SECONDS, memory)
+            self.ready = True
+        self.conn.send(job)
+        if timeout is not None and not self.conn.poll(timeout):
+            raise QueryTimeout(timeout_message(timeout))
+        return self._receive(None, memory)
+
+    def _receive(self, timeout: float | None, memory: int | None) -> Result:
+        if timeout is not None and not self.conn.poll(timeout):
+            raise QueryError("the query worker did not start")
+        try:
+            kind, payload = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(1)
+            if memory is not None and died_of_memory(self.process.exitcode):
+                raise QueryMemoryError(memory_message(memory)) from None
+            raise QueryError(f"the query process ended without an answer (exit code {self.process.exitcode})") from None
+        if kind == "memory":
+            raise QueryMemoryError(memory_message(memory or 0))
+        if kind == "service":
+            raise ServiceRefused(SERVICE_REFUSED)
+        if kind == "error":
+            raise QueryError(payload)
+        return payload
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        """Kill the process; a thread waiting for its answer then reads the end of the pipe."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+class QueryPool:
+    """``size`` worker processes over one graph; ``run`` may be called from any thread."""
+
+    def __init__(self, store: EmbeddedStore, size: int, memory: int | None, network: bool = False):
+        self.ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        self.graph = store.store.dump(format=ox.RdfFormat.N_QUADS)
+        self.memory = memory
+        self.network = network
+        self.lock = threading.Lock()
+        self.workers: set[Worker] = set()
+        self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self.closed = False
+        for _ in range(size):
+            self.idle.put(self._start())
+
+    def _start(self) -> Worker:
+        worker = Worker(self.ctx, self.graph, self.memory, self.network)
+        with self.lock:
+            self.workers.add(worker)
+        return worker
+
+    def _replace(self, worker: Worker) -> Worker:
+        worker.stop()
+        worker.conn.close()
+        with self.lock:
+            self.workers.discard(worker)
+        return self._start()
+
+    def run(self, job: Job, timeout: float | None) -> Result:
+        """The answer of one worker; a worker whose query failed by time or memory is replaced.
+
+        Callers wait for a free worker; the web engine lets no more callers in than there are workers."""
+        if self.closed:
+            raise PoolClosed("the server is stopping")
+        worker = self.idle.get()
+        try:
+            return worker.run(job, timeout, self.memory)
+        except QueryError as exc:
+            if self.closed:
+                raise PoolClosed("the server is stopping; the query was stopped") from None
+            if not self.closed and (isinstance(exc, QueryTimeout | QueryMemoryError) or not worker.alive()):
+                worker = self._replace(worker)
+            raise
+        finally:
+            self.idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every worker, busy or not: a query still running ends without an answer."""
+        self.closed = True
+        with self.lock:
+            workers, self.workers = list(self.workers), set()
+        for worker in workers:
+            worker.stop()
+
+
+def _end_with_the_server() -> None:
+    """End this worker as soon as the process that started it ends, however it ends (even mid-query).
+
+    The fork server is the worker's parent, and it ends only after its workers do, so the kernel's
+    parent-death signal would not do; multiprocessing gives the worker a sentinel of the server."""
+    server = multiprocessing.parent_process()
+    if server is not None:
+        server.join()
+    os._exit(1)
+
+
+def _work(conn: multiprocessing.connection.Connection, graph: bytes, memory: int | None, network: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    faulthandler.disable()  # an allocation failure at the memory limit aborts; the server reports it
+    threading.Thread(target=_end_with_the_server, daemon=True).start()
+    store = EmbeddedStore()
+    store.store.load(graph, format=ox.RdfFormat.N_QUADS)
+    del graph
+    limit_memory(memory)
+    sandboxed = not network and sandbox.forbid_network()
+    conn.send(("ready", None))
+    while True:
+        try:
+            job: Job = conn.recv()
+        except EOFError:
+            return
+        message = answer(store, job.text, job.substitutions, job.max_rows)
+        if sandboxed and message[0] == "error" and sandbox.REFUSED in str(message[1]):
+            message = ("service", None)
+        try:
+            conn.send(message)
+        except MemoryError:  # the answer was too large to send
+            conn.send(("memory", None))
