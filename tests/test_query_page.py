@@ -17,7 +17,6 @@ from ipgraph.sparql.library import library
 from ipgraph.sparql.run import evaluate, run_embedded
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.app import create_app
-from ipgraph.web.pages import default_network_page
 from tests.helpers.chromium import DevTools, chromium_page
 from tests.helpers.servers import running
 
@@ -36,7 +35,7 @@ def entailed(graph) -> EmbeddedStore:
 
 @pytest.fixture(scope="module")
 def site(entailed) -> Iterator[str]:
-    with running(create_app(entailed, network_page=default_network_page(entailed))) as url:
+    with running(create_app(entailed)) as url:
         yield url
 
 

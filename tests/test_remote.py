@@ -343,12 +343,44 @@ def test_without_credentials_a_redirect_is_followed(fake_store, monkeypatch):
     assert len(other.seen) == 1 and "Authorization" not in other.seen[0]["headers"]
 
 
+@pytest.mark.parametrize("status", [400, 500])
+def test_a_stores_terminal_escape_sequences_are_not_echoed(fake_store, status):
+    fake_store.status = status
+    fake_store.content_type = "text/plain"
+    fake_store.body = b"\x1b]0;owned\x07\x1b[2Jbad query\r\n\x9b31m"
+    with pytest.raises(StoreError) as caught:
+        run_remote(f"{fake_store.url}/query", parse_header("q", "ASK {}"))
+    message = str(caught.value)
+    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in message), repr(message)
+    assert "\\x1b]0;owned\\x07\\x1b[2Jbad query" in message
+
+
 def test_the_time_limit_is_for_the_whole_answer_not_each_read(fake_store):
     """A store trickling its answer a byte at a time never lets a single read wait long."""
     fake_store.body = b'{"head": {"vars": []}, "boolean": true}' + b" " * 100
     fake_store.trickle = 0.1
     with pytest.raises(StoreError, match="no answer within 1 s"):
         run_remote(f"{fake_store.url}/query", parse_header("q", "ASK {}"), timeout=1)
+
+
+def test_replace_sends_one_update_and_no_staging_graph(fake_store):
+    """For stores with a union default graph: nothing but the target is ever written."""
+    fake_store.status = 204  # accepts everything, holds nothing: verification of the target fails
+    endpoints = Endpoints(f"{fake_store.url}/q", f"{fake_store.url}/s", f"{fake_store.url}/u")
+    with pytest.raises(StoreError, match="http://g: the store holds 0 triples"):
+        push('<http://x/a> <http://x/p> "1" .\n', endpoints, "http://g", protocol="replace")
+    assert [s["path"][:2] for s in fake_store.seen] == ["/u", "/q"]
+    update = fake_store.seen[0]["body"].decode()
+    assert "DROP SILENT GRAPH <http://g> ;" in update and "INSERT DATA { GRAPH <http://g>" in update
+    assert not any(b"urn:uuid:" in s["body"] for s in fake_store.seen)
+
+
+def test_replace_into_a_real_store_holds_the_graph_exactly(oxigraph, graph_ntriples):
+    endpoints = Endpoints.derive(f"{oxigraph}/query")
+    graph = f"https://w3id.org/ipgraph/graph/test-{uuid.uuid4()}"
+    sent = push(graph_ntriples, endpoints, graph, protocol="replace", timeout=30)
+    assert remote_fp(endpoints, graph) == sent == fingerprint(graph_ntriples)
+    assert not {g for g in named_graphs(endpoints) if g.startswith("urn:uuid:")}
 
 
 def test_credentials_come_from_a_netrc_file(fake_store, monkeypatch, tmp_path):

@@ -19,7 +19,6 @@ from ipgraph.sparql.remote import remote_runner, run_remote
 from ipgraph.sparql.run import run_embedded
 from ipgraph.web.app import create_app
 from ipgraph.web.limits import Limits
-from ipgraph.web.pages import default_network_page
 from tests.helpers.servers import running
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -32,7 +31,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STRLEN(CONCAT
 
 @pytest.fixture(scope="module")
 def base(store) -> Iterator[str]:
-    with running(create_app(store, Limits(timeout=60, max_rows=5000), default_network_page(store))) as url:
+    with running(create_app(store, Limits(timeout=60, max_rows=5000))) as url:
         yield url
 
 

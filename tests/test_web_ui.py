@@ -13,7 +13,6 @@ from ipgraph.sparql.library import library
 from ipgraph.sparql.run import run_embedded
 from ipgraph.web.app import create_app
 from ipgraph.web.limits import Limits
-from ipgraph.web.pages import default_network_page
 from tests.helpers.chromium import DevTools, chromium_page
 from tests.helpers.servers import running
 
@@ -22,7 +21,7 @@ pytest.importorskip("websocket", reason="websocket-client (test extra) drives Ch
 
 @pytest.fixture(scope="module")
 def site(store) -> Iterator[str]:
-    with running(create_app(store, Limits(timeout=60), default_network_page(store))) as url:
+    with running(create_app(store, Limits(timeout=60))) as url:
         yield url
 
 

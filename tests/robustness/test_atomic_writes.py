@@ -5,7 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import re
+import signal
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +144,30 @@ def test_the_package_writes_files_only_through_atomic_write():
         if WRITES.search(line)
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_during_a_write_leaves_no_temporary_file(workspace, tmp_path, name):
+    """The signal arrives while the file is half-written: the command stops, naming it, and cleans up."""
+    out = tmp_path / "graph.nt"
+    script = f"""
+import os, signal, sys, time
+from ipgraph import files
+from ipgraph.cli import main
+real = os.fdopen
+class Signalled:
+    def __init__(self, handle): self.handle = handle
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.handle.close()
+    def write(self, data):
+        self.handle.write(data[: len(data) // 2]); self.handle.flush()
+        os.kill(os.getpid(), signal.{name}); time.sleep(10)
+    def __getattr__(self, attr): return getattr(self.handle, attr)
+files.os.fdopen = lambda fd, mode: Signalled(real(fd, mode))
+sys.exit(main(["export", "--graph", {str(workspace)!r}, "-o", {str(out)!r}]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 128 + getattr(signal, name)
+    assert f"ipgraph: stopped ({name})" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+    _only(tmp_path, "data")

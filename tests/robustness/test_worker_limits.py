@@ -13,13 +13,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import free_port, running, wait_for_port
 
 from ipgraph.errors import QueryMemoryError
 from ipgraph.sparql.library import resolve
 from ipgraph.sparql.run import run_embedded
 from ipgraph.web.app import create_app
 from ipgraph.web.limits import Limits, MiB
+from tests.helpers.servers import free_port, running, wait_for_port
 
 REPO = Path(__file__).resolve().parents[2]
 BOUND = 30.0

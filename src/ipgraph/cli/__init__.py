@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
 
 from ipgraph.cli.commands import COMMANDS
 
@@ -22,17 +24,56 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def check_text(args: argparse.Namespace) -> None:
+    """Refuse arguments that are not text in the locale's encoding (Python keeps such bytes as
+    surrogates, which nothing downstream can encode), naming the option."""
+    from ipgraph.errors import IpgraphError
+
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and any("\udc80" <= ch <= "\udcff" for ch in text):
+                shown = text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+                option = name if name in ("query", "sources", "source") else "--" + name.replace("_", "-")
+                raise IpgraphError(f"{option} '{shown}': not valid UTF-8 text; check the terminal's encoding")
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is, so that a file being written is removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from ipgraph.errors import IpgraphError
 
+    handled = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = (
+        {s: signal.signal(s, _stop) for s in handled} if threading.current_thread() is threading.main_thread() else {}
+    )
     try:
+        check_text(args)
         return args.func(args)
+    except Stopped as exc:
+        print(f"ipgraph: stopped ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        return 128 + exc.signum
     except IpgraphError as exc:
         print(f"ipgraph: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("ipgraph: out of memory (the input or the answer is too large for this machine)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ipgraph: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -23,9 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--update", metavar="URL", help="SPARQL Update URL (default: guessed from --endpoint)")
     p.add_argument(
         "--protocol",
-        choices=("gsp", "update"),
+        choices=("gsp", "update", "replace"),
         default="gsp",
-        help="how to send the triples: Graph Store Protocol PUT (default) or SPARQL Update INSERT DATA",
+        help="how to send the triples: Graph Store Protocol PUT into a staging graph (default), SPARQL Update "
+        "INSERT DATA into it, or replace: one update replacing the graph, no staging graph (for stores whose "
+        "default graph is the union of all graphs)",
     )
     p.add_argument("--file", metavar="FILE", help="graph file to push (default: data/ipgraph.ttl)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per-request time limit")

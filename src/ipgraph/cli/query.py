@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=float,
         default=30.0,
         metavar="SECONDS",
-        help="stop a query on the graph file that runs longer than this (default: 30; 0 for no limit)",
+        help="stop a query that runs longer than this (default: 30; on the graph file 0 is no limit, "
+        "with --endpoint the whole request's limit, 0 giving 60)",
     )
     p.add_argument(
         "--endpoint",
@@ -72,6 +73,7 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import math
     import sys
 
     from ipgraph.sparql.entailment import open_store
@@ -82,14 +84,15 @@ def run(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     if args.endpoint:
         from ipgraph.sparql.checks import remote_parameter_warnings
-        from ipgraph.sparql.remote import run_remote
+        from ipgraph.sparql.remote import DEFAULT_TIMEOUT, run_remote
 
-        result = run_remote(args.endpoint, query, params, args.max_rows, default_graph=args.default_graph)
+        timeout = args.timeout or DEFAULT_TIMEOUT
+        result = run_remote(args.endpoint, query, params, args.max_rows, timeout, args.default_graph)
         if result.kind == "bindings" and not result.rows and query.names:
             result.warnings = remote_parameter_warnings(args.endpoint, query, params, args.default_graph)
     else:
         store = open_store(args.graph, not args.no_entailments)
-        result = run_embedded(store, query, params, args.max_rows, args.timeout or None)
+        result = run_embedded(store, query, params, args.max_rows, args.timeout or math.inf)
     fmt = args.format or ("turtle" if result.kind == "graph" else "table")
     sys.stdout.write(result.serialize(fmt))
     for warning in result.warnings:

@@ -156,11 +156,13 @@ def resolve(spec: str) -> NamedQuery:
             return parse_header(path.stem, path.read_text(encoding="utf-8"), path)
         except OSError as exc:
             raise QueryError(f"{spec}: cannot read: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"{spec}: not UTF-8 text (byte {exc.start + 1}); save the query as UTF-8") from None
     return parse_header("query", spec)
 
 
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword after the prologue."""
     stripped = re.sub(r"#[^\n]*|<[^>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", " ", text)
-    m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", stripped, re.I)
+    m = re.search(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", stripped, re.I)
     return m.group(1).upper() if m else "SELECT"

@@ -20,6 +20,7 @@ engine's allocation failure, which ends the worker; either way the answer is
 from __future__ import annotations
 
 import faulthandler
+import functools
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -27,17 +28,21 @@ import queue
 import signal
 import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
 from ipgraph.errors import QueryError, QueryMemoryError, QueryTimeout, ServiceRefused
 from ipgraph.sparql import sandbox
-from ipgraph.sparql.results import Result
 from ipgraph.sparql.run import (
+    Dataset,
     Terms,
     answer,
     died_of_memory,
+    ended_without_answer,
+    evaluate,
     limit_memory,
     memory_message,
     timeout_message,
@@ -49,9 +54,18 @@ START_SECONDS = 600.0  # loading a large graph into a new worker
 
 @dataclass(frozen=True)
 class Job:
-    text: str
-    substitutions: Terms
-    max_rows: int | None
+    """A query for a worker; or, with ``call``, a function of the worker's store (a module-level one)."""
+
+    text: str = ""
+    substitutions: Terms = field(default_factory=dict)
+    max_rows: int | None = None
+    dataset: Dataset | None = None
+    call: Callable[[EmbeddedStore], object] | None = None
+
+    def run(self, store: EmbeddedStore) -> object:
+        if self.call is not None:
+            return self.call(store)
+        return evaluate(store, self.text, self.substitutions, self.max_rows, self.dataset)
 
 
 SERVICE_REFUSED = (
@@ -67,16 +81,18 @@ class PoolClosed(QueryError):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext, graph: bytes, memory: int | None, network: bool):
+    def __init__(
+        self, ctx: multiprocessing.context.BaseContext, graph: bytes, memory: int | None, network: bool, union: bool
+    ):
         self.conn, theirs = ctx.Pipe()
         self.process = ctx.Process(
-            target=_work, args=(theirs, graph, memory, network), name="ipgraph-query", daemon=True
+            target=_work, args=(theirs, graph, memory, network, union), name="ipgraph-query", daemon=True
         )
         self.process.start()
         theirs.close()
         self.ready = False
 
-    def run(self, job: Job, timeout: float | None, memory: int | None) -> Result:
+    def run(self, job: Job, timeout: float | None, memory: int | None) -> Any:
         if not self.ready:
             self._receive(START_SECONDS, memory)
             self.ready = True
@@ -85,7 +101,7 @@ class Worker:
             raise QueryTimeout(timeout_message(timeout))
         return self._receive(None, memory)
 
-    def _receive(self, timeout: float | None, memory: int | None) -> Result:
+    def _receive(self, timeout: float | None, memory: int | None) -> Any:
         if timeout is not None and not self.conn.poll(timeout):
             raise QueryError("the query worker did not start")
         try:
@@ -94,7 +110,7 @@ class Worker:
             self.process.join(1)
             if memory is not None and died_of_memory(self.process.exitcode):
                 raise QueryMemoryError(memory_message(memory)) from None
-            raise QueryError(f"the query process ended without an answer (exit code {self.process.exitcode})") from None
+            raise QueryError(ended_without_answer(self.process.exitcode)) from None
         if kind == "memory":
             raise QueryMemoryError(memory_message(memory or 0))
         if kind == "service":
@@ -119,6 +135,8 @@ class QueryPool:
     def __init__(self, store: EmbeddedStore, size: int, memory: int | None, network: bool = False):
         self.ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         self.graph = store.store.dump(format=ox.RdfFormat.N_QUADS)
+        # a store whose default graph reads as the union of its named graphs is rebuilt as one in the workers
+        self.union = bool(getattr(store, "union", False))
         self.memory = memory
         self.network = network
         self.lock = threading.Lock()
@@ -129,7 +147,7 @@ class QueryPool:
             self.idle.put(self._start())
 
     def _start(self) -> Worker:
-        worker = Worker(self.ctx, self.graph, self.memory, self.network)
+        worker = Worker(self.ctx, self.graph, self.memory, self.network, self.union)
         with self.lock:
             self.workers.add(worker)
         return worker
@@ -141,7 +159,7 @@ class QueryPool:
             self.workers.discard(worker)
         return self._start()
 
-    def run(self, job: Job, timeout: float | None) -> Result:
+    def run(self, job: Job, timeout: float | None) -> Any:
         """The answer of one worker; a worker whose query failed by time or memory is replaced.
 
         Callers wait for a free worker; the web engine lets no more callers in than there are workers."""
@@ -179,12 +197,16 @@ def _end_with_the_server() -> None:
     os._exit(1)
 
 
-def _work(conn: multiprocessing.connection.Connection, graph: bytes, memory: int | None, network: bool) -> None:
+def _work(
+    conn: multiprocessing.connection.Connection, graph: bytes, memory: int | None, network: bool, union: bool
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     faulthandler.disable()  # an allocation failure at the memory limit aborts; the server reports it
     threading.Thread(target=_end_with_the_server, daemon=True).start()
     store = EmbeddedStore()
     store.store.load(graph, format=ox.RdfFormat.N_QUADS)
+    if union:
+        store.union = True
     del graph
     limit_memory(memory)
     sandboxed = not network and sandbox.forbid_network()
@@ -194,7 +216,7 @@ def _work(conn: multiprocessing.connection.Connection, graph: bytes, memory: int
             job: Job = conn.recv()
         except EOFError:
             return
-        message = answer(store, job.text, job.substitutions, job.max_rows)
+        message = answer(functools.partial(job.run, store))
         if sandboxed and message[0] == "error" and sandbox.REFUSED in str(message[1]):
             message = ("service", None)
         try:

@@ -150,15 +150,23 @@ def display_width(text: str) -> int:
 
 
 def _cell(term: dict | None, limit: int = 60) -> str:
+    """A value as a table shows it: on one line, control characters (terminal escapes) as ``\\xNN``,
+    cut to ``limit`` columns. Only the first ``4 * limit`` characters are read, however long the value."""
     if term is None:
         return ""
     text = shorten(term["value"]) if term["type"] == "uri" else term["value"]
-    text = " ".join(text.split())
-    if display_width(text) > limit:
-        while display_width(text) > limit - 1:
-            text = text[:-1]
-        text += "…"
-    return text
+    cut = len(text) > 4 * limit
+    text = " ".join(text[: 4 * limit].split())
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    if display_width(text) <= limit and not cut:
+        return text
+    kept, width = [], 0
+    for ch in text:
+        width += display_width(ch)
+        if width > limit - 1:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"
 
 
 def _table(result: Result) -> str:

@@ -29,16 +29,17 @@ import signal
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
 from ipgraph.errors import IpgraphError, QueryError, QueryMemoryError, QueryTimeout
-from ipgraph.prefixes import XSD_STRING
+from ipgraph.prefixes import PREFIXES, XSD_STRING
 from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
 from ipgraph.sparql.results import Result
-from ipgraph.sparql.store import EmbeddedStore
+from ipgraph.sparql.store import EmbeddedStore, syntax_error
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
 _NAMED_NODE, _LITERAL, _BLANK_NODE = ox.NamedNode, ox.Literal, ox.BlankNode
@@ -57,15 +58,15 @@ def run_embedded(
     """Run a (named or ad-hoc) query on the embedded store.
 
     ``max_rows`` caps the rows of a SELECT (the Result is then ``truncated``);
-    ``timeout`` (seconds) stops the query with QueryTimeout; None means no limit.
+    ``timeout`` (seconds) stops the query with QueryTimeout; None means no limit, in this process;
+    ``math.inf`` no time limit, in a child process (so that a crash of the engine, on a query nested
+    too deeply for its parser, or the memory limit, ends the child only).
     With a time limit the query runs in a child process, which ``memory`` (bytes) also bounds.
     """
     if max_rows is not None and max_rows < 0:
         raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
     if timeout is not None and not timeout > 0:
         raise QueryError(f"the time limit must be more than 0 seconds, not {timeout}")
-    if timeout == math.inf:
-        timeout = None
     substitutions = query.bind(params)
     if timeout is None:
         result = evaluate(store, query.text, substitutions, max_rows)
@@ -76,9 +77,23 @@ def run_embedded(
     return result
 
 
-def evaluate(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None = None) -> Result:
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on, when the SPARQL Protocol names one (default-graph-uri, named-graph-uri)."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+def evaluate(
+    store: EmbeddedStore,
+    text: str,
+    substitutions: Terms,
+    max_rows: int | None = None,
+    dataset: Dataset | None = None,
+) -> Result:
     """Run a query in this process, reading at most ``max_rows`` solutions."""
-    answer = store.query(text, substitutions)
+    answer = store.query(text, substitutions) if dataset is None else _in_dataset(store, text, substitutions, dataset)
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     try:
@@ -104,6 +119,22 @@ def _triples(answer: ox.QueryTriples, max_rows: int | None) -> Result:
             return Result(triples="".join(lines), truncated=True)
         lines.append(f"{triple} .\n")
     return Result(triples="".join(lines))
+
+
+def _in_dataset(store: EmbeddedStore, text: str, substitutions: Terms, dataset: Dataset):
+    """Run on the named graphs the protocol gave: they replace the query's own FROM clauses."""
+    options: dict[str, Any] = {}
+    if dataset.default_graphs:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default_graphs]
+    if dataset.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named_graphs]
+    subs = {ox.Variable(name): term for name, term in substitutions.items()} or None
+    try:
+        return store.store.query(text, prefixes=PREFIXES, substitutions=subs, **options)
+    except SyntaxError as exc:
+        raise syntax_error(text, str(exc)) from None
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise QueryError(f"query failed: {exc}") from None
 
 
 PROBE_ROWS = 512  # rows read before a column whose terms hardly recur stops looking them up
@@ -232,6 +263,15 @@ def limit_memory(memory: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
+def ended_without_answer(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        return (
+            f"the query engine crashed ({name}) and gave no answer; a query nested very deeply can do this: simplify it"
+        )
+    return f"the query process ended without an answer (exit code {exitcode})"
+
+
 def die_with_parent() -> None:
     """Have the kernel kill this process when its parent dies, however it dies (Linux)."""
     if sys.platform.startswith("linux"):
@@ -260,7 +300,7 @@ def _evaluate_in_child(
     child.start()
     sender.close()
     try:
-        if not receiver.poll(timeout):
+        if not receiver.poll(None if timeout == math.inf else timeout):
             raise QueryTimeout(timeout_message(timeout))
         try:
             with paused_collection():
@@ -269,7 +309,7 @@ def _evaluate_in_child(
             child.join(1)
             if memory is not None and died_of_memory(child.exitcode):
                 raise QueryMemoryError(memory_message(memory)) from None
-            raise QueryError(f"the query process ended without an answer (exit code {child.exitcode})") from None
+            raise QueryError(ended_without_answer(child.exitcode)) from None
     finally:
         if child.is_alive():
             child.kill()
@@ -298,16 +338,16 @@ def _child(
         graph = store
     limit_memory(memory)
     try:
-        sender.send(answer(graph, text, substitutions, max_rows))
+        sender.send(answer(lambda: evaluate(graph, text, substitutions, max_rows)))
     except MemoryError:  # the answer was too large to send
         sender.send(("memory", None))
     sender.close()
 
 
-def answer(store: EmbeddedStore, text: str, substitutions: Terms, max_rows: int | None) -> tuple[str, object]:
-    """What a query process sends back: ("ok", Result), ("error", message) or ("memory", None)."""
+def answer(work: Callable[[], object]) -> tuple[str, object]:
+    """What a query process sends back: ("ok", what ``work`` gave), ("error", message) or ("memory", None)."""
     try:
-        return ("ok", evaluate(store, text, substitutions, max_rows))
+        return ("ok", work())
     except MemoryError:
         return ("memory", None)
     except IpgraphError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
@@ -37,9 +38,14 @@ def routes() -> list[BaseRoute]:
 
 
 def create_app(
-    store: EmbeddedStore, limits: Limits | None = None, network_page: Callable[[], str] | None = None
+    store: EmbeddedStore,
+    limits: Limits | None = None,
+    network_page: Callable[[EmbeddedStore], str] | None = pages.network_view,
 ) -> Starlette:
-    """The web application: a SPARQL endpoint, named-query URLs and the browser page over ``store``."""
+    """The web application: a SPARQL endpoint, named-query URLs and the browser page over ``store``.
+
+    ``network_page`` makes the page at ``/network`` from a store (a module-level function: it runs in a
+    query worker); None leaves the page out."""
     limits = limits or Limits()
     limit = Middleware(RequestLimits, max_body=limits.max_body, max_header=limits.max_header)
     engine = Engine(store, limits)
@@ -57,4 +63,6 @@ def create_app(
     app.state.limits = limits
     app.state.engine = engine
     app.state.network_page = network_page
+    app.state.network_html = None
+    app.state.network_lock = anyio.Lock()
     return app

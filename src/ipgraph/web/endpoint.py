@@ -9,25 +9,52 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ipgraph.sparql.library import NamedQuery, library, parse_header, query_form
-from ipgraph.web.formats import EXTENSIONS, GRAPH_TYPES, negotiate, render
+from ipgraph.sparql.results import Result
+from ipgraph.sparql.run import Dataset
+from ipgraph.web.formats import EXTENSIONS, GRAPH_TYPES, TABULAR_TYPES, negotiate, render
 from ipgraph.web.limits import HttpError, error_response
-from ipgraph.web.protocol import check_readonly, check_service, service_description, sparql_text
+from ipgraph.web.protocol import check_readonly, check_service, service_description, sparql_request
 
 
 async def sparql(request: Request) -> Response:
     state = request.app.state
     try:
-        text = await sparql_text(request)
-        if text is None:
+        asked = await sparql_request(request)
+        if asked.query is None:
             return service_description(request, state.store)
+        text = asked.query
         check_readonly(text)
         if not state.limits.allow_service:
             check_service(text)
-        query = parse_header("query", text)
         fmt = negotiate(request, query_form(text))
-        return render(await state.engine.run(query), fmt)
+        dataset = (
+            Dataset(asked.default_graphs, asked.named_graphs) if asked.default_graphs or asked.named_graphs else None
+        )
+        return await answer(request, parse_header("query", text), {}, fmt, dataset)
     except HttpError as exc:
         return error_response(exc)
+
+
+async def answer(
+    request: Request, query: NamedQuery, params: dict[str, str], fmt: str, dataset: Dataset | None = None
+) -> Response:
+    """The query's answer in ``fmt``: the one already given to the same request, or a new one."""
+    engine = request.app.state.engine
+    key = (query.text, tuple(sorted(params.items())), dataset, fmt)
+    found = engine.answers.get(key)
+    if found is None:
+        result = await engine.run(query, params, dataset)
+        if fmt not in formats_for(result):  # the text misled the form's guess: answer in the result's own kind
+            fmt = "turtle" if result.kind == "graph" else "json"
+        response = render(result, fmt)
+        engine.answers.put(key, bytes(response.body), response.media_type or "")
+        return response
+    body, media = found
+    return Response(body, media_type=media)
+
+
+def formats_for(result: Result) -> set[str]:
+    return set(GRAPH_TYPES.values()) if result.kind == "graph" else set(TABULAR_TYPES.values())
 
 
 async def queries(request: Request) -> Response:
@@ -49,7 +76,7 @@ async def named(request: Request) -> Response:
         if graph_result != (fmt in GRAPH_TYPES.values()):
             raise HttpError(404, f".{ext} does not fit a {query_form(query.text)} query")
         params = {k: v for k, v in request.query_params.items() if v != ""}
-        return render(await request.app.state.engine.run(query, params), fmt)
+        return await answer(request, query, params, fmt)
     except HttpError as exc:
         return error_response(exc)
 

@@ -1,7 +1,11 @@
 """Running queries for the endpoint: on a pool of worker processes, at most ``workers`` at a time,
-each within the time, row and memory limits."""
+each within the time, row and memory limits; answers kept for the next identical request."""
 
 from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 import anyio
 
@@ -10,8 +14,36 @@ from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
 from ipgraph.sparql.pool import Job, PoolClosed, QueryPool
 from ipgraph.sparql.results import Result
+from ipgraph.sparql.run import Dataset
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.limits import HttpError, Limits
+
+MiB = 1024 * 1024
+
+
+class Answers:
+    """Answers already given, by request, for the graph the server holds (it never changes while it
+    runs). The most recently used first; at most ``entries`` of them and ``size`` bytes in all."""
+
+    def __init__(self, entries: int = 1024, size: int = 64 * MiB, largest: int = MiB):
+        self.entries, self.size, self.largest = entries, size, largest
+        self.kept: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self.held = 0
+
+    def get(self, key: tuple) -> tuple[bytes, str] | None:
+        found = self.kept.get(key)
+        if found is not None:
+            self.kept.move_to_end(key)
+        return found
+
+    def put(self, key: tuple, body: bytes, media: str) -> None:
+        if len(body) > self.largest or key in self.kept:
+            return
+        self.kept[key] = (body, media)
+        self.held += len(body)
+        while len(self.kept) > self.entries or self.held > self.size:
+            _, (old, _) = self.kept.popitem(last=False)
+            self.held -= len(old)
 
 
 class Engine:
@@ -24,6 +56,7 @@ class Engine:
         self.store = store
         self.limits = limits
         self.pool: QueryPool | None = None
+        self.answers = Answers()
         self._slots: anyio.Semaphore | None = None  # made on first use, inside the event loop
 
     def start(self) -> None:
@@ -33,7 +66,6 @@ class Engine:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
-            self.pool = None
 
     @property
     def slots(self) -> anyio.Semaphore:
@@ -41,12 +73,30 @@ class Engine:
             self._slots = anyio.Semaphore(self.limits.workers)
         return self._slots
 
-    async def run(self, query: NamedQuery, params: dict[str, str] | None = None) -> Result:
+    async def run(
+        self, query: NamedQuery, params: dict[str, str] | None = None, dataset: Dataset | None = None
+    ) -> Result:
         """Run on a worker (the event loop goes on serving), after waiting at most the time limit for one."""
         try:
-            job = Job(query.text, query.bind(params), self.limits.max_rows)
+            job = Job(query.text, query.bind(params), self.limits.max_rows, dataset)
         except IpgraphError as exc:
             raise HttpError(400, str(exc)) from None
+        result = await self.call(job)
+        if result.kind == "bindings" and not result.rows and query.names:
+            result.warnings = await anyio.to_thread.run_sync(parameter_warnings, self.store, query, params)
+        if result.truncated:
+            raise HttpError(
+                422,
+                f"the answer has more than {self.limits.max_rows} rows, the server's row limit; "
+                "narrow the query or add a LIMIT",
+            )
+        return result
+
+    async def compute(self, function: Callable[[EmbeddedStore], Any]) -> Any:
+        """``function(store)`` on a worker, within the same limits as a query (a module-level function)."""
+        return await self.call(Job(call=function))
+
+    async def call(self, job: Job) -> Any:
         self.start()
         try:
             with anyio.fail_after(self.limits.timeout):
@@ -57,7 +107,7 @@ class Engine:
             ) from None
         try:
             assert self.pool is not None
-            result = await anyio.to_thread.run_sync(self.pool.run, job, self.limits.timeout, abandon_on_cancel=True)
+            return await anyio.to_thread.run_sync(self.pool.run, job, self.limits.timeout, abandon_on_cancel=True)
         except (QueryTimeout, QueryMemoryError, PoolClosed) as exc:
             raise HttpError(503, str(exc)) from None
         except ServiceRefused as exc:
@@ -66,12 +116,3 @@ class Engine:
             raise HttpError(400, str(exc)) from None
         finally:
             self.slots.release()
-        if result.kind == "bindings" and not result.rows and query.names:
-            result.warnings = await anyio.to_thread.run_sync(parameter_warnings, self.store, query, params)
-        if result.truncated:
-            raise HttpError(
-                422,
-                f"the answer has more than {self.limits.max_rows} rows, the server's row limit; "
-                "narrow the query or add a LIMIT",
-            )
-        return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -24,26 +26,53 @@ SERVICE_RE = re.compile(r"(?<![\w?$:@-])SERVICE(?![\w:-])", re.I)
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
-async def sparql_text(request: Request) -> str | None:
-    """The query of a SPARQL Protocol request, or None (a request for the service description)."""
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """What a SPARQL Protocol request asks: its query (None: the service description) and its dataset."""
+
+    query: str | None
+    default_graphs: tuple[str, ...] = ()  # default-graph-uri: the default graph is their merge
+    named_graphs: tuple[str, ...] = ()  # named-graph-uri
+
+
+async def sparql_request(request: Request) -> ProtocolRequest:
+    """The query and dataset of a SPARQL Protocol request (GET or HEAD, a form POST, or a query POST)."""
     params = request.query_params
     if "update" in params:
         raise HttpError(403, READ_ONLY)
-    if request.method == "GET":
-        return params.get("query")
+    if request.method in ("GET", "HEAD"):
+        return _with_dataset(params.get("query"), params.getlist)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/sparql-update":
         raise HttpError(403, READ_ONLY)
     if content_type == "application/sparql-query":
-        return (await request.body()).decode("utf-8")
+        return _with_dataset(_text(await request.body()), params.getlist)
     if content_type == "application/x-www-form-urlencoded":
-        form = urllib.parse.parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+        form = urllib.parse.parse_qs(_text(await request.body()), keep_blank_values=True)
         if "update" in form:
             raise HttpError(403, READ_ONLY)
-        return form["query"][0] if "query" in form else None
+        return _with_dataset(form["query"][0] if "query" in form else None, lambda key: form.get(key, []))
     raise HttpError(
         415, f"unsupported Content-Type {content_type or '(none)'}: send application/sparql-query or a form"
     )
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HttpError(
+            400, f"the request body is not UTF-8 text (byte {exc.start + 1}); send queries in UTF-8"
+        ) from None
+
+
+def _with_dataset(query: str | None, values: Callable[[str], list[str]]) -> ProtocolRequest:
+    default, named = tuple(values("default-graph-uri")), tuple(values("named-graph-uri"))
+    for iri in (*default, *named):
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$", iri):
+            shown = iri.encode("ascii", "backslashreplace").decode("ascii")[:200]
+            raise HttpError(400, f"default-graph-uri / named-graph-uri {shown!r}: not an absolute IRI")
+    return ProtocolRequest(query, default, named)
 
 
 def check_readonly(text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from types import FrameType
 
@@ -16,7 +17,6 @@ from ipgraph.web.connections import Connections, RequestClock
 from ipgraph.web.engine import Engine
 from ipgraph.web.limits import Limits
 from ipgraph.web.origins import SameOrigin, host_names
-from ipgraph.web.pages import default_network_page
 
 
 def check_host(host: str) -> None:
@@ -47,8 +47,23 @@ def serve(store: EmbeddedStore, host: str = "127.0.0.1", port: int = 8000, limit
         raise IpgraphError(f"--port {port}: not a TCP port")
     check_host(host)
     limits = limits or Limits()
-    app = create_app(store, limits, default_network_page(store))
-    Server(server_config(app, host, port, limits), app.state.engine).run()
+    listener = listening_socket(host, port)
+    app = create_app(store, limits)
+    Server(server_config(app, host, port, limits), app.state.engine).run(sockets=[listener])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server's socket, bound here so that a port in use is one clear error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        reason = exc.strerror or str(exc)
+        raise IpgraphError(f"--host {host} --port {port}: cannot listen there: {reason}") from None
+    return listener
 
 
 class Server(uvicorn.Server):

@@ -12,6 +12,7 @@ was.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,17 +30,29 @@ Reader = Callable[[Path, bytes, "str | None"], SourceText]
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing what cannot be a task list (too large, unreadable, empty)."""
+    """The file's bytes, refusing what cannot be a task list (too large, unreadable, empty).
+
+    Only a regular file (or a link to one) is read: a device never ends (``/dev/zero``) and a pipe
+    may never open. The limit holds for what is read, not only for the size the file claims."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(str(path), f"too large for a task list ({size} bytes; the limit is {MAX_SOURCE_BYTES})")
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(str(path), "not a regular file (a device, pipe or socket); give a document file")
+        if info.st_size > MAX_SOURCE_BYTES:
+            raise SourceError(str(path), _too_large(f"{info.st_size} bytes"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise SourceError(str(path), _too_large(f"over {MAX_SOURCE_BYTES} bytes read"))
     except OSError as exc:
         raise SourceError(str(path), f"cannot read: {exc.strerror or exc}") from None
     if not data.strip():
         raise SourceError(str(path), "the file is empty")
     return data
+
+
+def _too_large(size: str) -> str:
+    return f"too large for a task list ({size}; the limit is {MAX_SOURCE_BYTES})"
 
 
 SUFFIXES: dict[str, Reader] = {

@@ -96,6 +96,12 @@ def push(
     the staging graph and leaves the target graph as it was. The staging graph's name is
     derived from the target's, so that what a store which died mid-push kept of it is
     replaced by the next push into the same graph instead of lingering.
+
+    ``protocol="replace"`` uses no staging graph: one update drops the target and inserts the
+    triples, which a store applies as one transaction, and the target is verified afterwards. A
+    store whose default graph is the union of its named graphs then never shows a staging graph
+    (mixed with the target) to its queries, even if it dies mid-push; but a verification that fails
+    leaves the target holding what the store made of the triples.
     """
     _check_iri(graph)
     if not endpoints.update or (protocol == "gsp" and not endpoints.store):
@@ -104,8 +110,14 @@ def push(
             "give them with --store and --update"
         )
     sent = fingerprint(ntriples)
-    staging = staging_graph(graph)
     http = _Http(timeout)
+    if protocol == "replace":
+        http.update(
+            endpoints.update, f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}"
+        )
+        _verify(sent, remote_fingerprint(endpoints, graph, timeout), graph)
+        return sent
+    staging = staging_graph(graph)
     try:
         if protocol == "gsp":
             http.send(
