@@ -37,6 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "for a server behind a proxy or with a DNS name)",
     )
     p.add_argument(
+        "--answers",
+        type=int,
+        default=1024,
+        metavar="N",
+        help="answers kept for identical requests, the graph being fixed while serving (default 1024; 0: none)",
+    )
+    p.add_argument(
         "--max-memory",
         type=int,
         default=1024,
@@ -62,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         allow_service=args.allow_service,
         memory=args.max_memory * 1024 * 1024,
         hosts=tuple(args.allowed_host),
+        answers=max(0, args.answers),
     )
     serve(store, args.host, args.port, limits)
     return 0

@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ipgraph.sparql.library import library
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web import editing, endpoint, pages, resources
 from ipgraph.web.engine import Engine
@@ -62,6 +63,7 @@ def create_app(
     app.state.store = store
     app.state.limits = limits
     app.state.engine = engine
+    app.state.library = library()  # read once: a server answers with the queries it started with
     app.state.network_page = network_page
     app.state.network_html = None
     app.state.network_lock = anyio.Lock()

@@ -8,7 +8,7 @@ has arrived whole (``RequestClock`` says so from the ASGI side), so a long-runni
 cut off. When ``connections`` are open, a new one makes room by closing the one that has waited
 longest (over a second) for its request; only when none has is the new one turned away (503).
 
-``GuardedProtocol`` wraps uvicorn's h11 protocol by composition, through the public
+``GuardedProtocol`` wraps uvicorn's httptools protocol by composition, through the public
 ``asyncio.Protocol`` interface and uvicorn's ``http=`` option (a protocol class); it reads
 nothing of the inner protocol's state.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
+from typing import Any, cast
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -111,8 +111,7 @@ class GuardedProtocol(asyncio.Protocol):
         self.timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's transports are not asyncio's classes
         peer = transport.get_extra_info("peername")
         self.inner.connection_made(transport)
         if isinstance(peer, tuple):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from ipgraph.sparql.library import NamedQuery, library, parse_header, query_form
+from ipgraph.sparql.library import NamedQuery, parse_header, query_form
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.run import Dataset
 from ipgraph.web.formats import EXTENSIONS, GRAPH_TYPES, TABULAR_TYPES, negotiate, render
@@ -58,12 +58,12 @@ def formats_for(result: Result) -> set[str]:
 
 
 async def queries(request: Request) -> Response:
-    return JSONResponse([describe(q) for q in library().values()])
+    return JSONResponse([describe(q) for q in request.app.state.library.values()])
 
 
 async def named(request: Request) -> Response:
     name, ext = request.path_params["name"], request.path_params["ext"]
-    query = library().get(name)
+    query = request.app.state.library.get(name)
     if query is None:
         return PlainTextResponse(f"no named query {name!r}; /queries.json lists them\n", status_code=404)
     if ext == "rq":

@@ -37,7 +37,7 @@ class Answers:
         return found
 
     def put(self, key: tuple, body: bytes, media: str) -> None:
-        if len(body) > self.largest or key in self.kept:
+        if len(body) > self.largest or key in self.kept or not self.entries:
             return
         self.kept[key] = (body, media)
         self.held += len(body)
@@ -56,7 +56,7 @@ class Engine:
         self.store = store
         self.limits = limits
         self.pool: QueryPool | None = None
-        self.answers = Answers()
+        self.answers = Answers(entries=limits.answers)
         self._slots: anyio.Semaphore | None = None  # made on first use, inside the event loop
 
     def start(self) -> None:

@@ -22,6 +22,7 @@ class Limits:
     max_header: int = 64 * 1024  # bytes of the request line and headers (a GET query travels there)
     connections: int = 100  # open connections; when full, one still waiting for its request makes room
     allow_service: bool = False  # SERVICE (federated queries to other hosts)
+    answers: int = 1024  # answers kept for identical requests (the graph does not change while serving); 0: none
     hosts: tuple[str, ...] = ()  # names for the Host header besides the address served on
 
 

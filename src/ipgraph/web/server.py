@@ -8,7 +8,7 @@ from types import FrameType
 
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ipgraph.errors import IpgraphError
 from ipgraph.sparql.store import EmbeddedStore
@@ -32,9 +32,8 @@ def server_config(app: ASGIApp, host: str, port: int, limits: Limits) -> uvicorn
         host=host,
         port=port,
         log_level="warning",
-        http=connections.protocol(H11Protocol),
-        # h11's own head limit, above the guard's so that the guard's clearer 431 comes first
-        h11_max_incomplete_event_size=limits.max_header + 1024,
+        http=connections.protocol(HttpToolsProtocol),
+        loop="auto",  # uvloop where installed
         timeout_keep_alive=5,
         # stopping waits this long for answers under way, then abandons them and stops the query workers
         timeout_graceful_shutdown=3,
