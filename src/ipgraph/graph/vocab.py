@@ -39,14 +39,23 @@ def _index(graph: Graph) -> dict[str, URIRef]:
 
 
 def iri_segment(name: str) -> str:
-    """A name as an IRI path segment: ASCII-unsafe characters percent-encoded, CJK kept."""
+    """A name as an IRI path segment: ASCII-unsafe characters percent-encoded, CJK kept.
+
+    Kept characters are those an IRI path may hold (RFC 3987 ``ucschar``); U+FFFD, private-use
+    characters and noncharacters are percent-encoded, so every minted IRI parses again."""
     out = []
     for ch in name.strip():
-        if ch.isalnum() or ch in "-._~" or ord(ch) > 0x3000:
+        if (ch.isalnum() and ord(ch) < 0x3000) or ch in "-._~" or (ord(ch) > 0x3000 and _ucschar(ord(ch))):
             out.append(ch)
         else:
-            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
     return "".join(out)
+
+
+def _ucschar(code: int) -> bool:
+    if 0xD800 <= code <= 0xF8FF or 0xFDD0 <= code <= 0xFDEF or 0xFFF0 <= code <= 0xFFFF:
+        return False  # surrogates, private use, noncharacters, specials (U+FFFD)
+    return code & 0xFFFE != 0xFFFE and code < 0xF0000  # a plane's last two; the private-use planes
 
 
 @dataclass(frozen=True)

@@ -81,12 +81,10 @@ class PoolClosed(QueryError):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(
-        self, ctx: multiprocessing.context.BaseContext, graph: bytes, memory: int | None, network: bool, union: bool
-    ):
+    def __init__(self, ctx: Any, graph: bytes, memory: int | None, network: bool):
         self.conn, theirs = ctx.Pipe()
         self.process = ctx.Process(
-            target=_work, args=(theirs, graph, memory, network, union), name="ipgraph-query", daemon=True
+            target=_work, args=(theirs, graph, memory, network), name="ipgraph-query", daemon=True
         )
         self.process.start()
         theirs.close()
@@ -134,9 +132,7 @@ class QueryPool:
 
     def __init__(self, store: EmbeddedStore, size: int, memory: int | None, network: bool = False):
         self.ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        self.graph = store.store.dump(format=ox.RdfFormat.N_QUADS)
-        # a store whose default graph reads as the union of its named graphs is rebuilt as one in the workers
-        self.union = bool(getattr(store, "union", False))
+        self.graph = store.store.dump(format=ox.RdfFormat.N_QUADS) or b""
         self.memory = memory
         self.network = network
         self.lock = threading.Lock()
@@ -147,7 +143,7 @@ class QueryPool:
             self.idle.put(self._start())
 
     def _start(self) -> Worker:
-        worker = Worker(self.ctx, self.graph, self.memory, self.network, self.union)
+        worker = Worker(self.ctx, self.graph, self.memory, self.network)
         with self.lock:
             self.workers.add(worker)
         return worker
@@ -197,16 +193,12 @@ def _end_with_the_server() -> None:
     os._exit(1)
 
 
-def _work(
-    conn: multiprocessing.connection.Connection, graph: bytes, memory: int | None, network: bool, union: bool
-) -> None:
+def _work(conn: multiprocessing.connection.Connection, graph: bytes, memory: int | None, network: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     faulthandler.disable()  # an allocation failure at the memory limit aborts; the server reports it
     threading.Thread(target=_end_with_the_server, daemon=True).start()
     store = EmbeddedStore()
     store.store.load(graph, format=ox.RdfFormat.N_QUADS)
-    if union:
-        store.union = True
     del graph
     limit_memory(memory)
     sandboxed = not network and sandbox.forbid_network()

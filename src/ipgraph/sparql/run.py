@@ -113,7 +113,7 @@ def _triples(answer: ox.QueryTriples, max_rows: int | None) -> Result:
         ntriples = io.BytesIO()
         answer.serialize(ntriples, format=ox.RdfFormat.N_TRIPLES)
         return Result(triples=ntriples.getvalue().decode("utf-8"))
-    lines = []
+    lines: list[str] = []
     for triple in answer:
         if len(lines) == max_rows:
             return Result(triples="".join(lines), truncated=True)
@@ -128,7 +128,9 @@ def _in_dataset(store: EmbeddedStore, text: str, substitutions: Terms, dataset: 
         options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default_graphs]
     if dataset.named_graphs:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named_graphs]
-    subs = {ox.Variable(name): term for name, term in substitutions.items()} or None
+    subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = {
+        ox.Variable(name): term for name, term in substitutions.items()
+    } or None
     try:
         return store.store.query(text, prefixes=PREFIXES, substitutions=subs, **options)
     except SyntaxError as exc:
