@@ -15,6 +15,7 @@ import argparse
 import http.client
 import json
 import multiprocessing
+import os
 import subprocess
 import sys
 import threading
@@ -221,6 +222,7 @@ def run(args: argparse.Namespace) -> dict:
 
 def markdown(figures: dict, when: str, command: str) -> str:
     ours, theirs, slow = figures["ipgraph"], figures["oxigraph"], figures["ipgraph_with_slow"]
+    uncached = figures["ipgraph_uncached"]
     share = ours["per_second"] / theirs["per_second"]
 
     def row(name: str, f: dict) -> str:
@@ -231,6 +233,8 @@ def markdown(figures: dict, when: str, command: str) -> str:
         )
 
     spread = ours["p99"] / max(ours["p50"], 1e-9)
+    fresh = uncached["per_second"] / theirs["per_second"]
+    fresh_spread = uncached["p99"] / max(uncached["p50"], 1e-9)
     return "\n".join(
         [
             MARK_START,
@@ -249,13 +253,15 @@ def markdown(figures: dict, when: str, command: str) -> str:
             row("ipgraph serve, two clients sending a query that runs to the time limit", slow),
             row(
                 "ipgraph serve, answers not reused (`--answers 0`: every request runs the query)",
-                figures["ipgraph_uncached"],
+                uncached,
             ),
             "",
             "| target | measured | met |",
             "|---|---|---|",
             f"| throughput ≥ 50 % of the Oxigraph server's | {share:.0%} | {'yes' if share >= 0.5 else 'no'} |",
-            f"| p99 ≤ 10 × p50 | {spread:.1f} × | {'yes' if spread <= 10 else 'no'} |",
+            f"| the same, answers not reused | {fresh:.0%} | {'yes' if fresh >= 0.5 else 'no'} |",
+            f"| p99 ≤ 10 × p50 | {spread:.1f} × (answers not reused: {fresh_spread:.1f} ×) | "
+            f"{'yes' if spread <= 10 else 'no'} |",
             f"| two slow queries keep others' p99 ≤ 1 s | {slow['p99'] * 1000:.0f} ms | "
             f"{'yes' if slow['p99'] <= 1 else 'no'} |",
             MARK_END,
@@ -265,7 +271,11 @@ def markdown(figures: dict, when: str, command: str) -> str:
 
 def machine_text() -> str:
     m = machine()
-    return f"{m.get('cpu', '?')}, {m['cpus']} CPUs, {m.get('memory_gb', '?')} GB RAM; Python {m['python']}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{m.get('cpu', '?')}, {m['cpus']} CPUs, {m.get('memory_gb', '?')} GB RAM; Python {m['python']}; "
+        f"load average {load:.1f} at the end (other jobs shared the machine when above the CPU count)"
+    )
 
 
 def write_results(section: str) -> None:
