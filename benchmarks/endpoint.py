@@ -148,6 +148,7 @@ class Process:
                 return self
             except OSError:
                 time.sleep(0.1)
+        self.__exit__()  # a server that never answered is not left running
         raise RuntimeError(f"{self.command[0]} did not answer on port {self.port}")
 
     def __exit__(self, *exc: object) -> None:
