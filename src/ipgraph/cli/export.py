@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from ipgraph.cli.network import add_source_options, runner_for
+from ipgraph.cli.network import add_source_options, add_weight_options, runner_for, weighting_for
 
-NETWORK_HELP = "graphml, gexf, cytoscape, dot, csv-nodes, csv-edges, html, svg, png"
+NETWORK_HELP = "graphml, gexf, cytoscape, dot, csv-nodes, csv-edges, pajek, ucinet, html, svg, png"
 RDF_HELP = "ttl, nt, jsonld"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="export a network (GraphML, GEXF, Cytoscape.js, DOT, CSV, HTML, SVG, PNG) or the RDF graph",
+        help="export a network (GraphML, GEXF, Cytoscape.js, DOT, CSV, Pajek, UCINET DL, HTML, SVG, PNG) "
+        "or the RDF graph",
         description=f"Export one file. Network formats: {NETWORK_HELP}; RDF formats (the whole graph): {RDF_HELP}. "
         "The format is taken from --format, or else from the output file's suffix.",
         epilog="Example: ipgraph export --network departments --format graphml -o departments.graphml",
@@ -33,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "to load beside it or to leave out",
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of node labels (default zh)")
+    add_weight_options(p)
     add_source_options(p)
     p.set_defaults(func=run)
 
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     elif fmt in RDF_FORMATS and not args.endpoint:
         data = export(None, fmt, rdf=read_graph(args.graph))
     else:
-        data = export(runner_for(args), fmt, args.network or "departments", args.lang)
+        data = export(runner_for(args), fmt, args.network or "departments", args.lang, weighting=weighting_for(args))
     if args.output and args.output != "-":
         atomic_write(args.output, data)
         print(f"wrote {args.output} ({fmt}, {len(data):,} bytes)", file=sys.stderr)

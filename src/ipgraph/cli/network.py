@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     rep.add_argument("--top", type=int, default=10, metavar="N", help="how many departments and pairs (default 10)")
     rep.add_argument("--method", choices=("greedy", "louvain"), default="greedy", help="community detection method")
+    add_weight_options(rep)
     _common(rep)
     rep.set_defaults(func=run_report)
 
@@ -44,6 +45,29 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format (default text)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language for text output")
     add_source_options(p)
+
+
+def add_weight_options(p: argparse.ArgumentParser) -> None:
+    """How the department network's edges are weighted (docs/networks.md, "Weights")."""
+    p.add_argument(
+        "--weight",
+        choices=("count", "newman"),
+        default="count",
+        help="edge weight: number of shared tasks (default), or Newman's collaboration weight "
+        "(each task of n departments adds 1/(n-1) to each of its pairs)",
+    )
+    p.add_argument(
+        "--max-bodies",
+        type=int,
+        metavar="N",
+        help="leave out tasks naming more than N departments (catch-all tasks) when making edges",
+    )
+
+
+def weighting_for(args: argparse.Namespace):
+    from ipgraph.network.weights import Weighting
+
+    return Weighting(args.weight, args.max_bodies)
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
@@ -75,7 +99,8 @@ def run_report(args: argparse.Namespace) -> int:
 
     from ipgraph.network import department_graph, format_report, report
 
-    summary = report(department_graph(runner_for(args)), top=args.top, method=args.method)
+    graph = department_graph(runner_for(args), weighting=weighting_for(args))
+    summary = report(graph, top=args.top, method=args.method)
     if args.format == "json":
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     else:

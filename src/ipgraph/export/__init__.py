@@ -23,13 +23,27 @@ from ipgraph.export.networks import to_csv_edges, to_csv_nodes, to_cytoscape, to
 from ipgraph.export.picture import to_png, to_svg
 from ipgraph.export.rdf import RDF_FORMATS, export_rdf, rdf_graph
 from ipgraph.export.shared import ExportError
+from ipgraph.export.sna import to_pajek, to_ucinet_dl
 from ipgraph.export.view import html_view, view_data
+from ipgraph.network.weights import Weighting
 from ipgraph.sparql.results import Runner
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "dot", "csv-nodes", "csv-edges", "html", "svg", "png")
+NETWORK_FORMATS = (
+    "graphml",
+    "gexf",
+    "cytoscape",
+    "dot",
+    "csv-nodes",
+    "csv-edges",
+    "pajek",
+    "ucinet",
+    "html",
+    "svg",
+    "png",
+)
 FORMATS = NETWORK_FORMATS + RDF_FORMATS
 SUFFIXES = {
     ".graphml": "graphml",
@@ -38,6 +52,8 @@ SUFFIXES = {
     ".cyjs": "cytoscape",
     ".dot": "dot",
     ".gv": "dot",
+    ".net": "pajek",
+    ".dl": "ucinet",
     ".html": "html",
     ".svg": "svg",
     ".png": "png",
@@ -60,12 +76,18 @@ def format_for(path: str | None, fmt: str | None) -> str:
 
 
 def export(
-    runner: Runner | None, fmt: str, network_name: str = "departments", lang: str = "zh", rdf: Graph | None = None
+    runner: Runner | None,
+    fmt: str,
+    network_name: str = "departments",
+    lang: str = "zh",
+    rdf: Graph | None = None,
+    weighting: Weighting | None = None,
 ) -> bytes:
     """One export, as the bytes of the file.
 
     RDF formats export ``rdf`` (an rdflib Graph) when given, else the graph fetched
     through the runner (see ``rdf_graph``); every other format needs the runner.
+    ``weighting`` sets the department network's edge weights (``ipgraph.network.weights``).
     """
     if fmt in RDF_FORMATS and rdf is not None:
         return export_rdf(rdf, fmt).encode("utf-8")
@@ -76,8 +98,8 @@ def export(
     if fmt == "html":
         if network_name != "departments":
             raise ExportError("the HTML view shows the department network; use --network departments")
-        return html_view(runner, lang).encode("utf-8")
-    graph = labelled(network.build(runner, network_name), lang)
+        return html_view(runner, lang, weighting).encode("utf-8")
+    graph = labelled(network.build(runner, network_name, weighting), lang)
     writer = WRITERS.get(fmt)
     if writer is None:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -103,6 +125,8 @@ WRITERS: dict[str, Callable[[nx.Graph], str | bytes]] = {
     "dot": to_dot,
     "csv-nodes": to_csv_nodes,
     "csv-edges": to_csv_edges,
+    "pajek": to_pajek,
+    "ucinet": to_ucinet_dl,
     "svg": to_svg,
     "png": to_png,
 }

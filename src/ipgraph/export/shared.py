@@ -22,7 +22,8 @@ def flat(graph: nx.Graph) -> nx.Graph:
     def scalars(attrs: dict[str, Any]) -> dict[str, Any]:
         return {k: scalar(v) for k, v in attrs.items() if v is not None}
 
-    copy = graph.__class__(name=graph.graph.get("name", ""))
+    copy = graph.__class__()
+    copy.graph.update(scalars(graph.graph))
     copy.add_nodes_from((n, scalars(d)) for n, d in graph.nodes(data=True))
     copy.add_edges_from((a, b, scalars(d)) for a, b, d in graph.edges(data=True))
     return copy

@@ -10,19 +10,21 @@ import networkx as nx
 
 from ipgraph import network
 from ipgraph.export.shared import ExportError
+from ipgraph.network.weights import Weighting
 from ipgraph.sparql.results import Runner
 
 HTML_DIR = Path(__file__).resolve().parent / "html"
 
 
-def view_data(runner: Runner) -> dict[str, Any]:
+def view_data(runner: Runner, weighting: Weighting | None = None) -> dict[str, Any]:
     """What the HTML view shows: departments (positions, centralities) and tasks with their measures.
 
     The view derives the shared-task edges from the tasks itself, so that it can
     recount them for one section.
     """
     bipartite = network.bipartite_graph(runner)
-    graph = network.annotate(network.department_graph(runner, bipartite))
+    weighting = weighting or Weighting()
+    graph = network.annotate(network.department_graph(runner, bipartite, weighting))
     positions = network.layout(graph)
     measures: dict[str, dict[str, dict[str, Any]]] = {}  # task → measure → entry (task numbers repeat)
     places: dict[str, dict[str, str]] = {}  # task → where its line is in a web page, Word file or PDF
@@ -45,6 +47,11 @@ def view_data(runner: Runner) -> dict[str, Any]:
     return {
         "nodes": [_view_node(graph, n, positions[n]) for n in network.departments(graph)],
         "tasks": [_view_task(bipartite, t, measures) | {"place": places.get(t)} for t in network.tasks(bipartite)],
+        "weighting": {
+            "method": weighting.method,
+            "max_bodies": weighting.max_bodies or 0,
+            "description": weighting.describe(),
+        },
     }
 
 
@@ -72,11 +79,11 @@ def _view_task(bipartite: nx.Graph, task: str, measures: dict[str, dict[str, dic
     }
 
 
-def html_view(runner: Runner, lang: str = "zh") -> str:
+def html_view(runner: Runner, lang: str = "zh", weighting: Weighting | None = None) -> str:
     """A self-contained HTML page (inline CSS, JS and data; no network access) of the department network."""
     if lang not in ("zh", "en"):
         raise ExportError(f"unknown label language {lang!r}; use zh or en")
-    data = json.dumps(view_data(runner), ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(view_data(runner, weighting), ensure_ascii=False, separators=(",", ":"))
     page = (HTML_DIR / "view.html").read_text(encoding="utf-8")
     parts = {
         "{{LANG}}": lang,

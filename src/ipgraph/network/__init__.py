@@ -11,7 +11,8 @@ Networks:
 - ``bipartite_graph``: tasks and departments, an edge for each responsibility;
 - ``department_graph``: departments, an edge for every pair sharing a task, weighted
   by the number of shared tasks (equal to networkx's weighted projection of the
-  bipartite graph onto the departments);
+  bipartite graph onto the departments) or by Newman's collaboration weight
+  (``network.weights``);
 - ``citation_graph``: tasks (or measures) → the policies, treaties, organisations
   and programmes their measures cite.
 """
@@ -19,13 +20,13 @@ Networks:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import combinations
 from typing import Any
 
 import networkx as nx
 
 from ipgraph.errors import IpgraphError
 from ipgraph.network.layout import layout as layout  # part of the network API: exports place nodes with it
+from ipgraph.network.weights import Weighting, add_weighted_edges
 from ipgraph.sparql.results import Runner
 
 TASK_DEPARTMENTS = "network-task-departments"
@@ -102,26 +103,17 @@ def tasks(graph: nx.Graph) -> list[str]:
     return sorted((n for n, kind in graph.nodes(data="kind") if kind == "task"), key=lambda n: graph.nodes[n]["number"])
 
 
-def department_graph(runner: Runner, bipartite: nx.Graph | None = None) -> nx.Graph:
-    """Departments linked by the tasks they share, weighted by how many.
+def department_graph(runner: Runner, bipartite: nx.Graph | None = None, weighting: Weighting | None = None) -> nx.Graph:
+    """Departments linked by the tasks they share, weighted as ``weighting`` says (default: the count).
 
-    Each edge carries ``weight`` (the number of shared tasks), ``tasks`` (their
-    numbers) and ``task_titles_zh`` / ``task_titles_en``.
+    Each edge carries ``weight``, ``shared_tasks``, ``newman_weight``, ``weighting``,
+    ``tasks`` (their numbers) and ``task_titles_zh`` / ``task_titles_en`` (see ``network.weights``).
     """
     tb = bipartite if bipartite is not None else bipartite_graph(runner)
     graph: nx.Graph[str] = nx.Graph(name="departments")
     for dept in departments(tb):
         graph.add_node(dept, **{k: v for k, v in tb.nodes[dept].items() if k != "bipartite"})
-    for task in tasks(tb):
-        info = tb.nodes[task]
-        for a, b in combinations(sorted(tb[task]), 2):
-            if not graph.has_edge(a, b):
-                graph.add_edge(a, b, weight=0, tasks=[], task_titles_zh=[], task_titles_en=[])
-            edge = graph.edges[a, b]
-            edge["weight"] += 1
-            edge["tasks"].append(info["number"])
-            edge["task_titles_zh"].append(info["label_zh"])
-            edge["task_titles_en"].append(info["label_en"])
+    add_weighted_edges(graph, tb, tasks(tb), weighting or Weighting())
     return graph
 
 
@@ -179,10 +171,13 @@ def _citing_measure(row: dict[str, str], measure_id: str) -> dict[str, Any]:
     }
 
 
-def build(runner: Runner, name: str) -> nx.Graph:
-    """One of the named networks (``departments``, ``task-department``, ``citations``), analysed."""
+def build(runner: Runner, name: str, weighting: Weighting | None = None) -> nx.Graph:
+    """One of the named networks (``departments``, ``task-department``, ``citations``), analysed.
+
+    ``weighting`` applies to the department network (see ``network.weights``).
+    """
     if name == "departments":
-        graph = department_graph(runner)
+        graph = department_graph(runner, weighting=weighting)
         annotate(graph)
         return graph
     if name == "task-department":
@@ -333,6 +328,7 @@ def report(graph: nx.Graph, top: int = 10, method: str = "greedy") -> dict[str, 
         "departments": graph.number_of_nodes(),
         "pairs": graph.number_of_edges(),
         "density": nx.density(graph),
+        "weighting": graph.graph.get("weighting", "count"),
         "top_departments": [
             {**name(n), "tasks": graph.nodes[n]["tasks"], "task_numbers": graph.nodes[n]["task_numbers"], **scores[n]}
             for n in ranked[:top]
@@ -356,18 +352,18 @@ def format_report(summary: dict[str, Any], lang: str = "zh") -> str:
 
     lines = [
         f"Department network: {summary['departments']} departments, {summary['pairs']} pairs sharing tasks "
-        f"(density {summary['density']:.2f})",
+        f"(density {summary['density']:.2f}); weights: {summary['weighting']}",
         "",
         "Top departments (tasks · weighted degree · betweenness · eigenvector):",
     ]
     for i, d in enumerate(summary["top_departments"], 1):
         lines.append(
-            f"  {i:2}. {label(d)}  {d['tasks']} tasks · {d['weighted_degree']} · {d['betweenness']:.3f} · "
+            f"  {i:2}. {label(d)}  {d['tasks']} tasks · {_weight(d['weighted_degree'])} · {d['betweenness']:.3f} · "
             f"{d['eigenvector']:.3f}   tasks {_numbers(d['task_numbers'])}"
         )
-    lines += ["", "Strongest pairs (shared tasks):"]
+    lines += ["", "Strongest pairs (weight):"]
     for p in summary["strongest_pairs"]:
-        lines.append(f"  {label(p['a'])} – {label(p['b'])}: {p['weight']}   tasks {_numbers(p['tasks'])}")
+        lines.append(f"  {label(p['a'])} – {label(p['b'])}: {_weight(p['weight'])}   tasks {_numbers(p['tasks'])}")
     lines += ["", f"Communities ({summary['community_method']}, modularity {summary['modularity']:.3f}):"]
     for i, group in enumerate(summary["communities"], 1):
         lines.append(f"  {i}. " + ", ".join(label(d) for d in group))
@@ -384,6 +380,10 @@ def format_paths(bipartite: nx.Graph, paths: Iterable[list[str]], lang: str = "z
         return f"—[{info['number']}. {text}]—" if info["kind"] == "task" else text
 
     return "".join(" ".join(show(n) for n in path) + "\n" for path in paths)
+
+
+def _weight(value: float) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def _numbers(values: Iterable[int]) -> str:

@@ -18,7 +18,8 @@ const TEXT = {
     line: (n, place) => `原文第 ${n} 行` + (place ? `（${place.zh}）` : ""),
     centrality: "加权度 / 中介中心性 / 特征向量中心性",
     hint: "点击部门或连线，查看任务、落实举措及其原文行号。",
-    legend: (n, e) => `${n} 个部门，${e} 对部门共同承担任务。节点大小：任务数；连线粗细：共同任务数。`,
+    legend: (n, e) => `${n} 个部门，${e} 对部门共同承担任务。节点大小：任务数；连线粗细：权重。`,
+    weights: "权重",
   },
   en: {
     title: "Department network: departments that share tasks",
@@ -30,7 +31,8 @@ const TEXT = {
     line: (n, place) => `source line ${n}` + (place ? ` (${place.en})` : ""),
     centrality: "weighted degree / betweenness / eigenvector centrality",
     hint: "Click a department or a link to see its tasks and measures with their source lines.",
-    legend: (n, e) => `${n} departments, ${e} pairs sharing tasks. Node size: tasks; link width: shared tasks.`,
+    legend: (n, e) => `${n} departments, ${e} pairs sharing tasks. Node size: tasks; link width: weight.`,
+    weights: "weights",
   },
 };
 
@@ -60,15 +62,21 @@ function visibleTasks() {
   return DATA.tasks.filter((t) => !state.section || t.section === state.section);
 }
 
+// Weights as ipgraph.network.weights computes them: 1 per shared task ("count") or 1/(n-1)
+// per task of n departments ("newman"); tasks naming more than max_bodies make no edges.
 function edgesOf(tasks) {
   const edges = new Map();
+  const { method, max_bodies: maxBodies } = DATA.weighting;
   for (const task of tasks) {
     const depts = [...task.departments].sort();
+    if (depts.length < 2 || (maxBodies && depts.length > maxBodies)) continue;
+    const share = method === "newman" ? 1 / (depts.length - 1) : 1;
     for (let i = 0; i < depts.length; i++) {
       for (let j = i + 1; j < depts.length; j++) {
         const key = depts[i] + " " + depts[j];
-        if (!edges.has(key)) edges.set(key, { source: depts[i], target: depts[j], tasks: [] });
+        if (!edges.has(key)) edges.set(key, { source: depts[i], target: depts[j], tasks: [], weight: 0 });
         edges.get(key).tasks.push(task);
+        edges.get(key).weight += share;
       }
     }
   }
@@ -97,20 +105,21 @@ function render() {
   const edges = edgesOf(tasks);
   const counts = {};
   for (const task of tasks) for (const d of task.departments) counts[d] = (counts[d] || 0) + 1;
-  const top = Math.max(1, ...edges.map((e) => e.tasks.length));
+  const top = Math.max(Number.MIN_VALUE, ...edges.map((e) => e.weight));
   const found = matchedDepartments();
 
   const edgeLayer = document.getElementById("edges");
   edgeLayer.replaceChildren();
-  for (const edge of edges.sort((a, b) => a.tasks.length - b.tasks.length)) {
+  for (const edge of edges.sort((a, b) => a.weight - b.weight)) {
     const [x1, y1] = point(byId[edge.source]);
     const [x2, y2] = point(byId[edge.target]);
     const line = el("svg:line", {
       class: "edge", x1, y1, x2, y2,
-      "stroke-width": (1 + (8 * edge.tasks.length) / top).toFixed(2),
-      "data-source": edge.source, "data-target": edge.target, "data-weight": edge.tasks.length,
+      "stroke-width": (1 + (8 * edge.weight) / top).toFixed(2),
+      "data-source": edge.source, "data-target": edge.target, "data-weight": +edge.weight.toFixed(6),
     });
-    line.append(el("svg:title", {}, `${label(byId[edge.source])} – ${label(byId[edge.target])}: ${edge.tasks.length}`));
+    const weight = `${edge.tasks.length}${DATA.weighting.method === "newman" ? ` (${edge.weight.toFixed(3)})` : ""}`;
+    line.append(el("svg:title", {}, `${label(byId[edge.source])} – ${label(byId[edge.target])}: ${weight}`));
     if (found && !(found.has(edge.source) && found.has(edge.target))) line.classList.add("faded");
     if (state.selected && state.selected.edge === edge.source + " " + edge.target) line.classList.add("selected");
     line.addEventListener("click", () => select({ edge: edge.source + " " + edge.target }));
@@ -133,7 +142,8 @@ function render() {
     group.addEventListener("keydown", (event) => event.key === "Enter" && select({ node: node.id }));
     nodeLayer.append(group);
   }
-  document.getElementById("legend").textContent = TEXT[state.lang].legend(DATA.nodes.length, edges.length);
+  document.getElementById("legend").textContent =
+    `${TEXT[state.lang].legend(DATA.nodes.length, edges.length)} ${TEXT[state.lang].weights}: ${DATA.weighting.description}`;
   renderDetails(tasks);
 }
 
