@@ -13,6 +13,7 @@ from ipgraph import paths
 from ipgraph.errors import SourceError
 from ipgraph.files import atomic_write
 from ipgraph.graph import concepts, locators
+from ipgraph.graph.instruments import tag_instruments
 from ipgraph.graph.namespaces import DCTERMS, ID, IPG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
 from ipgraph.graph.vocab import Vocabulary
 from ipgraph.ingest.formats import SUFFIXES
@@ -244,6 +245,7 @@ def build_graph(documents: Iterable[Document | Parsed], vocabulary: Vocabulary |
         if isinstance(item, Parsed):
             locators.add(builder.graph, doc, item.source)
     concepts.link_similar_titles(builder.graph)
+    tag_instruments(builder.graph)
     return builder.graph
 
 

@@ -47,10 +47,10 @@ class Rule:
         return tuple(k for k in self.keywords if k in text)
 
 
-def rules(graph: Graph) -> tuple[Rule, ...]:
-    """The tagging rules of every topic in the scheme that has keywords, by notation."""
+def rules(graph: Graph, scheme: URIRef = SCHEME) -> tuple[Rule, ...]:
+    """The tagging rules of every concept of a scheme (the topics by default) that has keywords, by notation."""
     found = []
-    for concept in set(graph.subjects(SKOS.inScheme, SCHEME)):
+    for concept in set(graph.subjects(SKOS.inScheme, scheme)):
         keywords = sorted(
             str(k) for k in graph.objects(concept, SKOS.hiddenLabel) if getattr(k, "language", None) == "zh"
         )
