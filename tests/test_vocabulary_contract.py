@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "docs" / "vocabulary-contract.md"
 ONTOLOGY_README = paths.RESOURCES / "ontology" / "README.md"
 SAMPLE = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"
-TERM = re.compile(r"`([a-z]+:[A-Za-z0-9]+)`")
+SERIES = Path(__file__).parent / "fixtures" / "series"  # three editions: series, alignment
+TERM = re.compile(r"`([a-z]+:[A-Za-z0-9_]+)`")
 
 
 def short(iri: str) -> str:
@@ -38,8 +39,8 @@ def table_terms(section: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def every_layout() -> tuple[Graph, Graph]:
-    """A graph of both layouts, and what the rules entail from it."""
-    graph = build_sources([paths.SOURCES_DIR, SAMPLE])
+    """A graph of both layouts and of a series of editions, and what the rules entail from it."""
+    graph = build_sources([paths.SOURCES_DIR, SAMPLE, SERIES])
     store = EmbeddedStore.from_rdflib(graph)
     entail(store)
     return graph, Graph().parse(data=entailed_ntriples(store).decode("utf-8"), format="nt")

@@ -13,6 +13,7 @@ from ipgraph import paths
 from ipgraph.errors import SourceError
 from ipgraph.files import atomic_write
 from ipgraph.graph import concepts, locators
+from ipgraph.graph.alignment import link_editions
 from ipgraph.graph.instruments import tag_instruments
 from ipgraph.graph.namespaces import DCTERMS, ID, IPG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
 from ipgraph.graph.vocab import Vocabulary
@@ -246,6 +247,7 @@ def build_graph(documents: Iterable[Document | Parsed], vocabulary: Vocabulary |
             locators.add(builder.graph, doc, item.source)
     concepts.link_similar_titles(builder.graph)
     tag_instruments(builder.graph)
+    link_editions(builder.graph)
     return builder.graph
 
 

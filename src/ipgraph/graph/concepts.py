@@ -10,7 +10,9 @@ its list of keywords, reviewable in the data file and in the table of
 Similar titles. Two tasks of different documents have similar titles when the
 Dice coefficient of their titles' character bigrams is at least
 :data:`SIMILAR_TITLE_THRESHOLD`, after removing punctuation and the words every
-title shares (:data:`TITLE_STOPWORDS`).
+title shares (:data:`TITLE_STOPWORDS`); each task is linked to its best few
+(:data:`SIMILAR_TITLE_LINKS`), found through a bounded index search
+(:func:`candidate_pairs`), so the links and the work grow linearly with the tasks.
 
 Run ``python -m tools.concept_review`` to rewrite the review table in the doc.
 """
@@ -18,19 +20,20 @@ Run ``python -m tools.concept_review`` to rewrite the review table in the doc.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
-from itertools import combinations, pairwise, product
+from itertools import pairwise
 
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 
 from ipgraph.graph.namespaces import DCTERMS, ID, IPG, RDF, SKOS
 
 SCHEME = ID["concept"]
 SIMILAR_TITLE_THRESHOLD = 0.35
+SIMILAR_TITLE_LINKS = 3
+CANDIDATES = 40
+POSTINGS = 2000
 TITLE_STOPWORDS = ("知识产权", "推进", "加强", "加快", "推动", "深入", "进一步", "持续", "全面", "完善", "健全")
 PUNCTUATION = re.compile(r"[\s，。、；：:,.;“”\"《》（）()·—\-]+")
 
@@ -85,88 +88,57 @@ def title_similarity(a: str, b: str) -> float:
     return _dice(len(x & y), len(x), len(y))
 
 
-@cache
-def _min_overlap(size: int, partner_min: int, threshold: float) -> int:
-    """The fewest shared elements with which a set of ``size`` can reach ``threshold`` with a
-    partner of at least ``partner_min`` elements.
+def candidate_pairs(
+    queries: Sequence[frozenset[str]],
+    targets: Sequence[frozenset[str]],
+    skip: Callable[[int, int], bool] = lambda i, j: False,
+) -> Iterator[tuple[int, int]]:
+    """(query index, target index) pairs sharing an element, at most :data:`CANDIDATES` per query.
 
-    For a fixed overlap o the coefficient is largest with the smallest partner,
-    max(o, partner_min) elements, and it grows with o (rounded division is monotone),
-    so this is the first o that passes. Found with :func:`_dice` itself, it agrees with
-    the final check to the last bit: ⌈t·size/(2−t)⌉ for any partner, ⌈t·size⌉ for
-    partners at least as large.
+    An inverted index of the targets is probed with each query's rarest elements first
+    (those say most about a match); the search stops after :data:`CANDIDATES` candidates
+    or :data:`POSTINGS` index entries read, so the work per query is bounded and the whole
+    is linear in the queries. A query with fewer candidates than that gets all of them.
+    Pairs for which ``skip(i, j)`` holds are not candidates.
     """
-    return next(o for o in range(1, size + 1) if _dice(o, size, max(o, partner_min)) >= threshold)
-
-
-def _rarity(sets: Sequence[frozenset[str]]) -> dict[str, int]:
-    """Each element's rank in the global order: rarest first (ties by the element)."""
-    counts = Counter(x for s in sets for x in s)
-    return {x: rank for rank, x in enumerate(sorted(counts, key=lambda x: (counts[x], x)))}
-
-
-def similar_set_pairs(sets: Sequence[frozenset[str]], threshold: float) -> list[tuple[int, int]]:
-    """The index pairs (i, j), i ≤ j, of the non-empty sets whose Dice coefficient is at least
-    ``threshold``; (i, i) for each non-empty set.
-
-    All-pairs search with prefix filtering: with every set's elements in one order (rarest
-    first), two sets sharing at least o elements share one among the first size − o + 1
-    elements of each (only o − 1 elements follow such a prefix, so it holds a shared
-    element, and then also the first shared element in the order). Sets are taken by
-    increasing size; each probes an index of the earlier sets' prefixes with its own prefix
-    for any partner, then adds its prefix for partners at least as large; candidates too
-    small to reach the threshold are skipped and the rest checked exactly. The work is
-    proportional to the candidates, not to all pairs.
-    """
-    if not 0 < threshold <= 1:
-        raise ValueError(f"similarity threshold must be in (0, 1], got {threshold}")
-    rank = _rarity(sets)
     index: dict[str, list[int]] = defaultdict(list)
-    found = []
-    for i in sorted((i for i, s in enumerate(sets) if s), key=lambda i: len(sets[i])):
-        mine, size = sets[i], len(sets[i])
-        ordered = sorted(mine, key=rank.__getitem__)
-        smallest = _min_overlap(size, 1, threshold)
-        probe = ordered[: size - smallest + 1]
-        candidates = {j for x in probe for j in index.get(x, ()) if len(sets[j]) >= smallest}
-        similar = (j for j in candidates if _dice(len(mine & sets[j]), size, len(sets[j])) >= threshold)
-        found += [(min(i, j), max(i, j)) for j in similar]
-        found.append((i, i))
-        for x in ordered[: size - _min_overlap(size, size, threshold) + 1]:
-            index[x].append(i)
-    return found
-
-
-def _cross_document(left: list, right: list | None) -> Iterator[tuple[Node, Node]]:
-    """Task pairs from two groups of (task, document), or within one group (``right`` None),
-    that are in different documents."""
-    pairs = product(left, right) if right is not None else combinations(left, 2)
-    return ((a, b) for (a, doc_a), (b, doc_b) in pairs if doc_a != doc_b)
-
-
-def _title_groups(graph: Graph) -> dict[frozenset[str], list[tuple[Node, Node]]]:
-    """(task, document) of every task with a title and a document, by its title's bigrams."""
-    groups: dict[frozenset[str], list[tuple[Node, Node]]] = defaultdict(list)
-    for task in graph.subjects(RDF.type, IPG.Task):
-        title, doc = graph.value(task, DCTERMS.title), graph.value(task, IPG.taskList)
-        if title is not None and doc is not None:
-            groups[frozenset(_bigrams(str(title)))].append((task, doc))
-    return groups
+    for j, target in enumerate(targets):
+        for x in target:
+            index[x].append(j)
+    for i, query in enumerate(queries):
+        seen: dict[int, None] = {}
+        scanned = 0
+        for x in sorted(query, key=lambda x: (len(index.get(x, ())), x)):
+            postings = index.get(x, ())
+            scanned += len(postings)
+            seen.update((j, None) for j in postings if not skip(i, j))
+            if len(seen) >= CANDIDATES or scanned >= POSTINGS:
+                break
+        yield from ((i, j) for j in sorted(seen)[:CANDIDATES])
 
 
 def link_similar_titles(graph: Graph) -> None:
-    """Add ``ipg:similarTitle`` both ways between similar tasks of different documents.
+    """Link each task to its best few tasks of other documents with similar titles, both ways.
 
-    Tasks whose titles have the same bigrams are grouped, and :func:`similar_set_pairs`
-    finds the similar groups, so the work follows the distinct titles and the links made,
-    not the pairs of tasks.
+    Each task gets ``ipg:similarTitle`` to at most :data:`SIMILAR_TITLE_LINKS` tasks of other
+    documents, the most similar among its candidates (:func:`candidate_pairs`) whose Dice
+    coefficient is at least :data:`SIMILAR_TITLE_THRESHOLD` (ties by IRI), and the link is
+    written both ways. The links are at most 2 × SIMILAR_TITLE_LINKS per task, so they grow
+    with the tasks, not with the pairs of documents.
     """
-    groups = _title_groups(graph)
-    keys = list(groups)
-    pairs = (
-        pair
-        for i, j in similar_set_pairs(keys, SIMILAR_TITLE_THRESHOLD)
-        for pair in _cross_document(groups[keys[i]], groups[keys[j]] if i != j else None)
-    )
+    tasks = []
+    for task in graph.subjects(RDF.type, IPG.Task):
+        title, doc = graph.value(task, DCTERMS.title), graph.value(task, IPG.taskList)
+        if title is not None and doc is not None:
+            tasks.append((str(task), task, doc, frozenset(_bigrams(str(title)))))
+    tasks.sort(key=lambda t: t[0])
+    sets = [t[3] for t in tasks]
+    found: dict[int, list[tuple[float, str, int]]] = defaultdict(list)
+    for i, j in candidate_pairs(sets, sets, lambda i, j: tasks[i][2] == tasks[j][2]):
+        score = _dice(len(sets[i] & sets[j]), len(sets[i]), len(sets[j]))
+        if score >= SIMILAR_TITLE_THRESHOLD:
+            found[i].append((-score, tasks[j][0], j))
     link = IPG.similarTitle
+    best = {i: sorted(near)[:SIMILAR_TITLE_LINKS] for i, near in found.items()}
+    pairs = {(tasks[i][1], tasks[j][1]) for i, near in best.items() for _score, _iri, j in near}
     graph.addN(quad for a, b in pairs for quad in ((a, link, b, graph), (b, link, a, graph)))
