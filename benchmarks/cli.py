@@ -13,6 +13,7 @@ from pathlib import Path
 from ipgraph.files import atomic_write
 from ipgraph.progress import Progress
 
+from .crossdoc import keep_section
 from .measure import Timer, machine
 from .report import markdown
 from .suite import STEPS_PER_SCALE, Limits, Scale, Suite
@@ -123,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     atomic_write(args.out / "results.json", json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     atomic_write(args.out / "results.md", text)
     if args.results:
-        atomic_write(HERE / "RESULTS.md", text)
+        previous = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
+        atomic_write(HERE / "RESULTS.md", keep_section(previous, text))
     print(
         f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}" + (" and RESULTS.md" if args.results else "")
     )

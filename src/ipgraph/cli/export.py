@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ipgraph.cli.network import add_source_options, add_weight_options, runner_for, weighting_for
+from ipgraph.cli.network import add_by_option, add_source_options, add_weight_options, runner_for, weighting_for
 
 NETWORK_HELP = "graphml, gexf, cytoscape, dot, csv-nodes, csv-edges, pajek, ucinet, html, svg, png"
 RDF_HELP = "ttl, nt, jsonld"
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of node labels (default zh)")
     add_weight_options(p)
+    add_by_option(p)
     add_source_options(p)
     p.set_defaults(func=run)
 
@@ -45,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     from ipgraph.export import RDF_FORMATS, ExportError, export, format_for
     from ipgraph.files import atomic_write
 
+    if args.by:
+        return _export_by_period(args)
     fmt = format_for(args.output, args.format)
     if fmt in RDF_FORMATS and args.network:
         raise ExportError(f"--format {fmt} exports the whole RDF graph; leave out --network")
@@ -62,6 +65,39 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    return 0
+
+
+def _export_by_period(args: argparse.Namespace) -> int:
+    """--by: a dynamic GEXF or slider page to a file, other formats one file per period into a directory."""
+    import sys
+    from pathlib import Path
+
+    from ipgraph.export import ExportError, format_for
+    from ipgraph.export.periods import SINGLE_FILE, export_by_period
+    from ipgraph.files import atomic_write
+
+    if (args.network or "departments") != "departments":
+        raise ExportError("--by makes the department network per period; use --network departments")
+    out = Path(args.output) if args.output and args.output != "-" else None
+    fmt = args.format or (format_for(args.output, None) if out is not None and out.suffix else None)
+    if fmt is None:
+        raise ExportError("with --by, give --format (gexf, html, or a format written one file per period)")
+    files = export_by_period(runner_for(args), fmt, args.by, args.lang, weighting_for(args))
+    if fmt in SINGLE_FILE:
+        [(name, data)] = files.items()
+        if out is None:
+            sys.stdout.buffer.write(data)
+            return 0
+        atomic_write(out, data)
+        print(f"wrote {out} ({fmt}, {len(data):,} bytes)", file=sys.stderr)
+        return 0
+    if out is None:
+        raise ExportError(f"--by with --format {fmt} writes one file per period: give -o DIRECTORY")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        atomic_write(out / name, data)
+    print(f"wrote {len(files)} files to {out}/ ({fmt}, one per period)", file=sys.stderr)
     return 0
 
 

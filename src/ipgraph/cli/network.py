@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("--top", type=int, default=10, metavar="N", help="how many departments and pairs (default 10)")
     rep.add_argument("--method", choices=("greedy", "louvain"), default="greedy", help="community detection method")
     add_weight_options(rep)
+    add_by_option(rep)
     _common(rep)
     rep.set_defaults(func=run_report)
 
@@ -64,6 +65,14 @@ def add_weight_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_by_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--by",
+        choices=("edition", "year"),
+        help="one network per edition (document) or per year, with per-period figures (docs/networks.md)",
+    )
+
+
 def weighting_for(args: argparse.Namespace):
     from ipgraph.network.weights import Weighting
 
@@ -99,12 +108,28 @@ def run_report(args: argparse.Namespace) -> int:
 
     from ipgraph.network import department_graph, format_report, report
 
+    if args.by:
+        return _report_by_period(args)
     graph = department_graph(runner_for(args), weighting=weighting_for(args))
     summary = report(graph, top=args.top, method=args.method)
     if args.format == "json":
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_report(summary, args.lang))
+    return 0
+
+
+def _report_by_period(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from ipgraph.network.periods import figures, format_figures, period_graphs
+
+    rows = figures(period_graphs(runner_for(args), args.by, weighting_for(args)), top=args.top)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_figures(rows))
     return 0
 
 

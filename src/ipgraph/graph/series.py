@@ -28,9 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from ipgraph.graph.namespaces import DCTERMS, ELI, ID, IPG, PROV, RDF, RDFS, XSD
 from ipgraph.graph.vocab import iri_segment
 
-PERIOD = re.compile(
-    r"^\s*(?P<start>(?:19|20)\d\d)\s*(?:年\s*)?(?:[—–\-－~～至到]+\s*(?P<end>(?:19|20)\d\d)\s*)?年(?:度)?\s*"
-)
+PERIOD = re.compile(r"^\s*(?P<start>\d{4})\s*(?:年\s*)?(?:[—–\-－~～至到]+\s*(?P<end>\d{4})\s*)?年(?:度)?\s*")
 REMARK = re.compile(r"[（(][^（）()]*[）)]\s*$")
 NOISE = re.compile(r"[\s，。、；：:,.;“”\"《》·]+")
 
