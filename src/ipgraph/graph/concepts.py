@@ -33,7 +33,7 @@ SCHEME = ID["concept"]
 SIMILAR_TITLE_THRESHOLD = 0.35
 SIMILAR_TITLE_LINKS = 3
 CANDIDATES = 40
-POSTINGS = 2000
+POSTINGS = 500
 TITLE_STOPWORDS = ("知识产权", "推进", "加强", "加快", "推动", "深入", "进一步", "持续", "全面", "完善", "健全")
 PUNCTUATION = re.compile(r"[\s，。、；：:,.;“”\"《》（）()·—\-]+")
 
@@ -109,7 +109,7 @@ def candidate_pairs(
         seen: dict[int, None] = {}
         scanned = 0
         for x in sorted(query, key=lambda x: (len(index.get(x, ())), x)):
-            postings = index.get(x, ())
+            postings = index.get(x, ())[: POSTINGS - scanned]  # a common element's list is read only in part
             scanned += len(postings)
             seen.update((j, None) for j in postings if not skip(i, j))
             if len(seen) >= CANDIDATES or scanned >= POSTINGS:
@@ -134,7 +134,9 @@ def link_similar_titles(graph: Graph) -> None:
     tasks.sort(key=lambda t: t[0])
     sets = [t[3] for t in tasks]
     found: dict[int, list[tuple[float, str, int]]] = defaultdict(list)
-    for i, j in candidate_pairs(sets, sets, lambda i, j: tasks[i][2] == tasks[j][2]):
+    numbers: dict = {}
+    docs = [numbers.setdefault(t[2], len(numbers)) for t in tasks]  # ints compare faster than IRIs
+    for i, j in candidate_pairs(sets, sets, lambda i, j: docs[i] == docs[j]):
         score = _dice(len(sets[i] & sets[j]), len(sets[i]), len(sets[j]))
         if score >= SIMILAR_TITLE_THRESHOLD:
             found[i].append((-score, tasks[j][0], j))
