@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from benchmarks import crossdoc
 
 
+@pytest.mark.slow
 def test_a_small_scale_builds_bounded_links_and_aligned_editions(tmp_path):
     row = crossdoc.measure(16_000, tmp_path, repeats=1)
     # Ten regional series of yearly editions: from the eleventh document on, editions have a predecessor.

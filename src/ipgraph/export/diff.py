@@ -36,7 +36,7 @@ def find_document(graph: Graph, name: str) -> URIRef:
     documents = sorted(graph.subjects(RDF.type, IPG.TaskList), key=str)
     for doc in documents:
         if name in (str(doc), str(doc).rsplit("/", 1)[-1], str(graph.value(doc, DCTERMS.title) or "")):
-            return doc
+            return URIRef(str(doc))
     known = ", ".join(str(d).rsplit("/", 1)[-1] for d in documents)
     raise IpgraphError(f"no document {name!r} in the graph; the documents are: {known or 'none'}")
 

@@ -38,7 +38,7 @@ SINGLE_FILE = ("gexf", "html")
 def to_dynamic_gexf(merged: nx.Graph) -> bytes:
     """The merged network (``periods.dynamic_graph``) as a dynamic GEXF 1.2 file."""
     positions = network.layout(merged)
-    copy = nx.Graph(mode="dynamic", name=merged.graph.get("name", "departments"))
+    copy: nx.Graph = nx.Graph(mode="dynamic", name=merged.graph.get("name", "departments"))
     for node, info in merged.nodes(data=True):
         x, y = positions[node]
         viz = {"position": {"x": x * 1000, "y": -y * 1000, "z": 0.0}, "size": 10.0}

@@ -34,6 +34,7 @@ from itertools import pairwise
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from ipgraph.graph.concepts import PUNCTUATION, TITLE_STOPWORDS, candidate_pairs
 from ipgraph.graph.namespaces import DCTERMS, IPG, PROV, RDF, RDFS, XSD
@@ -42,6 +43,7 @@ from ipgraph.graph.series import Edition, link_series
 MATCH_THRESHOLD = 0.4
 BEST_RATIO = 0.7
 SAME_TITLE = 0.9
+Triple = tuple[Node, Node, Node]
 KINDS = ("continued", "reworded", "split", "merged", "new", "dropped")
 LEAD = re.compile(r"^[^、，,；;（()）]+?(?=牵头|负责|等|[、，,；;（()）]|$)")
 
@@ -104,6 +106,10 @@ def _zh(graph: Graph, node) -> str:
     return labels[0] if labels else str(node).rsplit("/", 1)[-1]
 
 
+def _int(value: Node | None) -> int:
+    return int(str(value)) if value is not None else 0
+
+
 def lead_of(statement: str) -> str:
     """The first body a responsibility statement names (the lead, 牵头, where one is named)."""
     m = LEAD.match(statement.strip())
@@ -117,15 +123,15 @@ def task_infos(graph: Graph, document: URIRef) -> list[TaskInfo]:
         if (task, RDF.type, IPG.Task) not in graph or not isinstance(task, URIRef):
             continue
         title = str(graph.value(task, DCTERMS.title) or "")
-        measures = sorted(graph.subjects(IPG.task, task), key=lambda m: int(graph.value(m, IPG.number) or 0))
+        measures = sorted(graph.subjects(IPG.task, task), key=lambda m: _int(graph.value(m, IPG.number)))
         text = "".join([title, *(str(graph.value(m, IPG.text) or "") for m in measures)])
         found.append(
             TaskInfo(
                 iri=task,
-                number=int(graph.value(task, IPG.number) or 0),
+                number=_int(graph.value(task, IPG.number)),
                 title=title,
                 text=text,
-                line=int(graph.value(task, IPG.sourceLine) or 0),
+                line=_int(graph.value(task, IPG.sourceLine)),
                 bodies=frozenset(_zh(graph, b) for b in graph.objects(task, IPG.responsibleBody)),
                 citations=frozenset(str(c) for m in [task, *measures] for c in graph.objects(m, DCTERMS.references)),
                 lead=lead_of(str(graph.value(task, IPG.responsibilityStatement) or "")),
@@ -153,7 +159,7 @@ def align(old: Sequence[TaskInfo], new: Sequence[TaskInfo]) -> list[Change]:
         best[link.old.iri] = max(best[link.old.iri], link.score)
         best[link.new.iri] = max(best[link.new.iri], link.score)
     kept = [k for k in links if k.score >= BEST_RATIO * max(best[k.old.iri], best[k.new.iri])]
-    groups = nx.Graph()
+    groups: nx.Graph = nx.Graph()
     for link in kept:
         groups.add_edge(("old", link.old.number), ("new", link.new.number), link=link)
     changes = [_change(groups.subgraph(c)) for c in nx.connected_components(groups)]
@@ -191,15 +197,20 @@ def _decimal(value: float) -> Literal:
     return Literal(Decimal(f"{value:.3f}"), datatype=XSD.decimal)
 
 
-def change_triples(change: Change, old_doc: URIRef, new_doc: URIRef) -> list[tuple]:
+def change_triples(change: Change, old_doc: URIRef, new_doc: URIRef) -> list[Triple]:
     """An ``ipg:TaskChange`` node per link (or per new / dropped task), and ``prov:wasRevisionOf``."""
-    triples = []
-    common = [(IPG.fromEdition, old_doc), (IPG.toEdition, new_doc), (IPG.change, Literal(change.kind))]
+    triples: list[Triple] = []
+    common: list[tuple[Node, Node]] = [
+        (IPG.fromEdition, old_doc),
+        (IPG.toEdition, new_doc),
+        (IPG.change, Literal(change.kind)),
+    ]
     if not change.links:
         task = (change.new or change.old)[0]
         node = URIRef(f"{task.iri}/change/{change.kind}")
         side = IPG.toTask if change.new else IPG.fromTask
-        return [(node, RDF.type, IPG.TaskChange), (node, side, task.iri)] + [(node, p, o) for p, o in common]
+        single: list[Triple] = [(node, RDF.type, IPG.TaskChange), (node, side, task.iri)]
+        return single + [(node, p, o) for p, o in common]
     for link in change.links:
         node = URIRef(f"{link.new.iri}/change/{str(old_doc).rsplit('/', 1)[-1]}-{link.old.number}")
         triples += [
@@ -229,6 +240,6 @@ def link_editions(graph: Graph) -> None:
     graph.addN((s, p, o, graph) for s, p, o in triples)
 
 
-def _aligned(infos: dict[URIRef, list[TaskInfo]], a: Edition, b: Edition) -> list[tuple]:
+def _aligned(infos: dict[URIRef, list[TaskInfo]], a: Edition, b: Edition) -> list[Triple]:
     changes = align(infos[a.document], infos[b.document])
     return [t for change in changes for t in change_triples(change, a.document, b.document)]

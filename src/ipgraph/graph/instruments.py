@@ -36,6 +36,8 @@ def tag_instruments(graph: Graph) -> None:
         if isinstance(task, URIRef):
             per_task[task].update(found)
     for task in graph.subjects(RDF.type, IPG.Task):
+        if not isinstance(task, URIRef):
+            continue
         title = graph.value(task, DCTERMS.title)
         kinds = per_task.get(task, set()) | set(concepts.tags(str(title), rule_set) if title is not None else [])
         triples += [(task, IPG.policyInstrument, kind) for kind in kinds]

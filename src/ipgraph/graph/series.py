@@ -66,8 +66,9 @@ def editions(graph: Graph) -> dict[str, list[Edition]]:
     found: dict[str, list[Edition]] = defaultdict(list)
     for doc in graph.subjects(RDF.type, IPG.TaskList):
         title = graph.value(doc, DCTERMS.title)
-        parsed = parse_title(str(title)) if title is not None and isinstance(doc, URIRef) else None
-        if parsed:
+        if title is None or not isinstance(doc, URIRef):
+            continue
+        if parsed := parse_title(str(title)):
             name, start, end = parsed
             found[name].append(Edition(doc, name, start, end))
     return {name: sorted(eds, key=lambda e: (e.start, e.end, str(e.document))) for name, eds in found.items()}

@@ -70,7 +70,7 @@ def period_graphs(runner: network.Runner, by: str, weighting: Weighting | None =
     for period in sorted(members):
         tasks = members[period]
         nodes = tasks | {d for t in tasks for d in bipartite[t]}
-        sub = nx.Graph(bipartite.subgraph(nodes))
+        sub: nx.Graph = nx.Graph(bipartite.subgraph(nodes))
         for dept in network.departments(sub):
             numbers = sorted(sub.nodes[t]["number"] for t in sub[dept])
             sub.nodes[dept].update(tasks=len(numbers), task_numbers=numbers)
@@ -95,7 +95,8 @@ def _top(graph: nx.Graph, key: str, top: int) -> list[dict[str, Any]]:
 
 
 def _pair(graph: nx.Graph, a: str, b: str) -> tuple[str, str]:
-    return tuple(sorted((graph.nodes[a]["label_zh"], graph.nodes[b]["label_zh"])))  # type: ignore[return-value]
+    first, second = sorted((graph.nodes[a]["label_zh"], graph.nodes[b]["label_zh"]))
+    return first, second
 
 
 def figures(periods: list[tuple[Period, nx.Graph]], top: int = 5) -> list[dict[str, Any]]:
@@ -151,7 +152,7 @@ def format_figures(rows: list[dict[str, Any]]) -> str:
 
 def dynamic_graph(periods: list[tuple[Period, nx.Graph]]) -> nx.Graph:
     """One network over all periods: ``spells`` [(start, end), …] on nodes and edges, ``weight`` per spell."""
-    merged = nx.Graph(name="departments", mode="dynamic")
+    merged: nx.Graph = nx.Graph(name="departments", mode="dynamic")
     for period, graph in periods:
         merged.graph.update({k: v for k, v in graph.graph.items() if k in ("weighting", "weight_method", "max_bodies")})
         spell = (period.start, period.end)
