@@ -6,7 +6,8 @@ document) into one graph with ``ipgraph.graph.build.build_graph`` — records �
 and instrument tags, the bounded similar-title links, series, editions and the task
 alignment of consecutive editions — and times it, and the cross-document steps alone.
 The growth exponent k (time ∝ triples^k) is computed from the smallest scale to the
-largest. ``--results`` writes the table into ``benchmarks/RESULTS.md`` between its
+largest. Times are the process's CPU time, so that other work on a shared machine
+does not count. ``--results`` writes the table into ``benchmarks/RESULTS.md`` between its
 ``crossdoc`` markers (the suite's own ``--results`` keeps that section).
 """
 
@@ -45,17 +46,17 @@ def measure(target: int, folder: Path, repeats: int) -> dict:
     for _ in range(repeats):
         graph = None
         gc.collect()
-        began = time.perf_counter()
+        began = time.process_time()
         graph = build_graph(docs)
-        whole.append(time.perf_counter() - began)
+        whole.append(time.process_time() - began)
         builder = GraphBuilder()
         for doc in docs:
             builder.add(doc)
         gc.collect()
-        began = time.perf_counter()
+        began = time.process_time()
         link_similar_titles(builder.graph)
         link_editions(builder.graph)
-        links.append(time.perf_counter() - began)
+        links.append(time.process_time() - began)
         del builder
     assert graph is not None
     return {
@@ -78,7 +79,7 @@ def exponent(rows: list[dict], key: str) -> float:
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| triples | documents | tasks | title links | task changes | build (with links) | cross-document steps |",
+        "| triples | documents | tasks | title links | task changes | build (with links), CPU | cross-document steps, CPU |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
