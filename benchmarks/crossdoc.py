@@ -79,7 +79,8 @@ def exponent(rows: list[dict], key: str) -> float:
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| triples | documents | tasks | title links | task changes | build (with links), CPU | cross-document steps, CPU |",
+        "| triples | documents | tasks | title links | task changes "
+        "| build (with links), CPU | cross-document steps, CPU |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
