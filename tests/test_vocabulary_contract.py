@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "docs" / "vocabulary-contract.md"
 ONTOLOGY_README = paths.RESOURCES / "ontology" / "README.md"
 SAMPLE = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"
+CORPUS = Path(__file__).parent / "corpus"  # one document per layout feature the reader reads
 TERM = re.compile(r"`([a-z]+:[A-Za-z0-9]+)`")
 
 
@@ -38,8 +39,8 @@ def table_terms(section: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def every_layout() -> tuple[Graph, Graph]:
-    """A graph of both layouts, and what the rules entail from it."""
-    graph = build_sources([paths.SOURCES_DIR, SAMPLE])
+    """A graph of every layout (the 2021 list, the sample plan, the test corpus), and what the rules entail from it."""
+    graph = build_sources([paths.SOURCES_DIR, SAMPLE, CORPUS])
     store = EmbeddedStore.from_rdflib(graph)
     entail(store)
     return graph, Graph().parse(data=entailed_ntriples(store).decode("utf-8"), format="nt")
