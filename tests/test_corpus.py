@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from ipgraph.ingest.parse import parse_file
+from ipgraph.ingest.reader.noise import NOISE
 from ipgraph.ingest.reader.normalise import normalise_line
 from ipgraph.ingest.records import Document, Task
 
 CORPUS = Path(__file__).parent / "corpus"
+# Lines a document's expected reading does not list because they belong to nothing the reader keeps.
+PRE_TITLE_ALLOWED: dict[str, set[int]] = {}
 EXPECTED = sorted(CORPUS.glob("*.expected.toml"))
 NOTICE_FIELDS = (
     "doc_number",
@@ -163,6 +166,17 @@ def test_tasks(case):
     assert len(doc.tasks) == len(wanted), [t.title[:12] for t in doc.tasks]
     for task, want in zip(doc.tasks, wanted, strict=True):
         assert _task_facts(doc, task, want) == _want(want)
+
+
+def test_ignored_lines(case):
+    expected, doc = case
+    got = dict(doc.ignored)
+    for item in expected.get("ignored", []):
+        if item["why"] in {why for _pattern, why in NOISE}:
+            assert got.get(item["line"]) == item["why"], item
+        else:
+            assert got.get(item["line"]) == "before the title", item
+    assert set(got) <= {i["line"] for i in expected.get("ignored", [])} | PRE_TITLE_ALLOWED.get(expected["file"], set())
 
 
 def test_warnings(case):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ipgraph.cli import main
 from ipgraph.graph.build import build_sources
 from ipgraph.graph.namespaces import IPG, RDF
 from ipgraph.ingest.parse import parse_file
@@ -80,3 +81,19 @@ def test_deadlines_by_month(store, documents):
     rows = {r["month"]: int(r["tasks"]) for r in run(store, "deadlines-by-month")}
     assert rows == dict(months)
     assert rows["2024-06"] == 1 and "2021-12" in rows
+
+
+def test_build_warns_naming_file_and_line_and_still_writes(tmp_path, capsys):
+    out = tmp_path / "mirror.ttl"
+    assert main(["build", "-q", str(CORPUS / "noise-mirror.txt"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "noise-mirror.txt:17: warning: unknown-body: 省知识产\ufffd局" in err
+    assert "省知识产%EF%BF%BD局" in out.read_text(encoding="utf-8")
+
+
+def test_a_document_without_title_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("一、完善制度\n1.推进修订某法。（知识产权局负责）\n", encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    assert main(["build", "-q", str(CORPUS / "deadlines.txt"), str(bad), "-o", str(out)]) != 0
+    assert "bad.txt:1" in capsys.readouterr().err and not out.exists()

@@ -131,5 +131,6 @@ class Document:
     period: tuple[int, int] | None = None  # the years the document covers, when it says
     warnings: tuple[Warning, ...] = ()
     excerpt: bool = False
+    ignored: tuple[tuple[int, str], ...] = ()  # (line, why): lines that yield nothing (noise, text before the title)
     title_line: int = 1
     title_end_line: int = 1

@@ -90,7 +90,7 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
     found = front.find_title(tight)
     signature = _signature(tight, found[1] + 1 if found else len(tight))
     before = tight[: found[0]] if found else tight
-    notice, _used = read_notice(spaced[: len(before)] + [spaced[i] for i in sorted(signature)], text.selector)
+    notice, used = read_notice(spaced[: len(before)] + [spaced[i] for i in sorted(signature)], text.selector)
     notice = with_metadata(notice, source.metadata)  # a page's metadata block, read by the format reader
     body_start = found[1] + 1 if found else len(tight)
     body_idx = [i for i in range(body_start, len(tight)) if i not in signature]
@@ -122,6 +122,7 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
         elif why_noise(span.text) in (None, LONE_NUMBER):  # a lone number may be a cell; prose drops it
             body.append((number, span, spaced[i][1]))
     header = tables.find_header([(n, s) for n, _t, s in body])
+    ignored = _ignored(tight, found[0] if found else 0, used, header is not None and header[1] == "cells")
     if header:
         index, layout, labels = header
         reader.table(tables.read_table([(n, s) for n, _t, s in body], index, layout, labels))
@@ -148,9 +149,25 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
         period=period,
         warnings=tuple(warnings),
         excerpt=excerpt,
+        ignored=ignored,
         title_line=text.line(title_span.start),
         title_end_line=text.line(max(title_span.start, title_span.end - 1)),
     )
+
+
+def _ignored(lines: list[tuple[int, Span]], title: int, used: set[int], cells: bool) -> tuple[tuple[int, str], ...]:
+    """(line, why) of the lines that yield nothing: noise anywhere, other text before the title."""
+    out = []
+    for index, (number, span) in enumerate(lines):
+        text = span.text.strip()
+        why = why_noise(text)
+        if why == LONE_NUMBER and cells and index > title:
+            continue  # a number cell of a one-cell-per-line table
+        if why is None and index < title and text and number not in used:
+            why = "before the title"
+        if why:
+            out.append((number, why))
+    return tuple(out)
 
 
 def _signature(lines: list[tuple[int, Span]], after: int) -> set[int]:

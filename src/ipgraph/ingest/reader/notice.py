@@ -23,6 +23,7 @@ CN_DATE = re.compile(
 SEAL = re.compile(r"^（(?P<name>.+)代章）$")
 MARKERS = re.compile(r"^（(?P<text>此件公开发布|此件主动公开|此件不公开|此件依申请公开)）$")
 ATTACHMENT = re.compile(r"^附件(?:\d*)(?:[：]\s*(?P<title>.*))?$")
+NOTICE_TEXT = re.compile(r"^(经.{2,40}同意|现将|现印发|特此通知|请各|请结合|请认真)")
 REPLY_BY = re.compile(r"请于(?P<date>\d{4}年\d{1,2}月\d{1,2}日)前")
 PUBLISHED = re.compile(r"^发布时间：(?P<date>\d{8}|\d{4}年\d{1,2}月\d{1,2}日)")
 # gov.cn metadata labels (spaces removed) → the canonical key.
@@ -122,6 +123,8 @@ def read_notice(lines: list[tuple[int, Span]], selector) -> tuple[Notice, set[in
                 notice = replace(notice, attachments=(*notice.attachments, (m["title"].strip(), number)))
         elif m := PUBLISHED.match(text):
             notice = replace(notice, published=parse_date(m["date"]), published_line=number)
+        elif NOTICE_TEXT.match(text):
+            pass  # the notice's own sentences: part of the notice, no field of their own
         elif (iso := parse_date(text)) and notice.issued is None:
             notice = replace(notice, issued=iso, issued_line=number)
             notice = _issuers(notice, texts[:i])
