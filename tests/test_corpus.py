@@ -228,3 +228,14 @@ def test_selectors_point_at_the_original_characters(case):
         if task.deadline:
             assert _plain(task.deadline.where.exact) == _plain(task.deadline.text)
         assert _plain(task.measures[0].where.exact).startswith(_plain(task.measures[0].text)[:4])
+
+
+def test_a_prose_copy_cut_short_keeps_its_items_and_warns_about_the_last(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_text(
+        "2024年知识产权强国建设推进计划\n一、完善制度\n1.推进修订某法。（国家知识产权局负责）\n2.研究制定某某办法，开展\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    assert [(t.label, t.bodies) for t in doc.tasks] == [("1", ("国家知识产权局",)), ("2", ())]
+    assert [(w.kind, w.line, w.text) for w in doc.warnings] == [("truncated", 4, "2.研究制定某某办法，开展")]

@@ -229,6 +229,15 @@ class _Reader:
             else:
                 rest, found = closing_clauses(event.body)
                 self._task(TaskUnit(event.numeral, rest, found, parent, event.marker + event.body))
+        self._cut_short(events)
+
+    def _cut_short(self, events: list[Unit | Span]) -> None:
+        """Warn about a last item that stops mid-sentence (a copy cut short); its complete part is kept."""
+        if not self.tasks or not events or not isinstance(events[-1], Unit):
+            return
+        last = self.tasks[-1]
+        if not last.assignments and not last.measures[0].text.rstrip().endswith(tuple(TERMINATORS + "）")):
+            self.warnings.append(Warning("truncated", last.line, last.where.exact))
 
     def _heading(self, unit: Unit, parent: int | None) -> Heading:
         title, body, run_in = heading_title(unit.body)
