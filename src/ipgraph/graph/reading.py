@@ -12,15 +12,24 @@ in code points) and an ``oa:TextQuoteSelector`` (the exact characters).
 from __future__ import annotations
 
 import calendar
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rdflib import Literal, URIRef
 
 from ipgraph.graph.namespaces import DCTERMS, ID, IPG, OA, ORG, RDF, RDFS, TIME, XSD
+from ipgraph.graph.vocab import Vocabulary
 from ipgraph.ingest.records import Deadline, Document, Selector, Task
 
-if TYPE_CHECKING:
-    from ipgraph.graph.build import GraphBuilder
+
+class GraphBuilder(Protocol):
+    """What these functions need of ``build.GraphBuilder`` (named here so that neither imports the other)."""
+
+    vocab: Vocabulary
+
+    def _add(self, subject: URIRef, *pairs: tuple[URIRef, object]) -> None: ...
+
+    def _unlisted_body(self, name: str) -> None: ...
+
 
 ROLES = {"lead": IPG.Lead, "participant": IPG.Participant, "responsible": IPG.Responsible}
 ROLE_PROPERTIES = {"lead": IPG.leadBody, "participant": IPG.participantBody}

@@ -9,14 +9,18 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import ipgraph.ingest.reader.clauses as clauses
+import ipgraph.ingest.reader.front as front
+import ipgraph.ingest.reader.tables as tables
 from ipgraph.errors import SourceError
 from ipgraph.ingest.formats import SourceText
-from ipgraph.ingest.reader import clauses, front, tables
 from ipgraph.ingest.reader.bodies import Region, Registry, unify_short_forms
+from ipgraph.ingest.reader.front import LONE_NUMBER, ignored_lines, signature
 from ipgraph.ingest.reader.noise import why_noise
 from ipgraph.ingest.reader.normalise import Span, lines_with_offsets, normalise_line
 from ipgraph.ingest.reader.notice import PUBLISHED, parse_date, read_notice, with_metadata
 from ipgraph.ingest.reader.structure import (
+    LABELLED,
     MARKERS,
     TERMINATORS,
     Heading,
@@ -26,14 +30,13 @@ from ipgraph.ingest.reader.structure import (
     groups,
     heading_title,
     inline_tasks,
+    paragraphs,
     segment,
 )
 from ipgraph.ingest.records import Assignment, Deadline, Document, Measure, Section, Selector, Task, Warning
 
 ACTOR = "responsible-bodies"
-LONE_NUMBER = "lone page number"
 PUBLISHER = re.compile(r"^(?:印发单位|发布单位|发布机关)：\s*(?P<name>\S+)$")
-LABELLED = re.compile(r"^(责任单位|责任部门|牵头单位)：")
 # A deadline in running text: 2024年底，… / 于2023年11月底前报送….
 PROSE_DEADLINE = re.compile(r"(于\d{4}年\d{1,2}月(?:\d{1,2}日|底|末)?前|\d{4}年(?:\d{1,2}月)?(?:底|末)(?=，))")
 KIND_CLASSES = {
@@ -88,17 +91,17 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
     tight = [(n, normalise_line(line, off)) for n, line, off in raw]
     spaced = [(n, normalise_line(line, off, keep_spaces=True)) for n, line, off in raw]
     found = front.find_title(tight)
-    signature = _signature(tight, found[1] + 1 if found else len(tight))
+    signed = signature(tight, found[1] + 1 if found else len(tight))
     before = tight[: found[0]] if found else tight
-    notice, used = read_notice(spaced[: len(before)] + [spaced[i] for i in sorted(signature)], text.selector)
+    notice, used = read_notice(spaced[: len(before)] + [spaced[i] for i in sorted(signed)], text.selector)
     notice = with_metadata(notice, source.metadata)  # a page's metadata block, read by the format reader
     body_start = found[1] + 1 if found else len(tight)
-    body_idx = [i for i in range(body_start, len(tight)) if i not in signature]
+    body_idx = [i for i in range(body_start, len(tight)) if i not in signed]
     if found and found[3] is not None:
         tight.insert(body_start, (tight[found[1]][0], found[3]))
         spaced.insert(body_start, (tight[found[1]][0], found[3]))
         body_idx = [body_start] + [i + 1 for i in body_idx]
-        signature = {i + 1 for i in signature}
+        signed = {i + 1 for i in signed}
     if found:
         title_span = found[2]
     elif notice.title:
@@ -122,7 +125,7 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
         elif why_noise(span.text) in (None, LONE_NUMBER):  # a lone number may be a cell; prose drops it
             body.append((number, span, spaced[i][1]))
     header = tables.find_header([(n, s) for n, _t, s in body])
-    ignored = _ignored(tight, found[0] if found else 0, used, header is not None and header[1] == "cells")
+    ignored = ignored_lines(tight, found[0] if found else 0, used, header is not None and header[1] == "cells")
     if header:
         index, layout, labels = header
         reader.table(tables.read_table([(n, s) for n, _t, s in body], index, layout, labels))
@@ -155,43 +158,6 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
     )
 
 
-def _ignored(lines: list[tuple[int, Span]], title: int, used: set[int], cells: bool) -> tuple[tuple[int, str], ...]:
-    """(line, why) of the lines that yield nothing: noise anywhere, other text before the title."""
-    out = []
-    for index, (number, span) in enumerate(lines):
-        text = span.text.strip()
-        why = why_noise(text)
-        if why == LONE_NUMBER and cells and index > title:
-            continue  # a number cell of a one-cell-per-line table
-        if why is None and index < title and text and number not in used:
-            why = "before the title"
-        if why:
-            out.append((number, why))
-    return tuple(out)
-
-
-def _signature(lines: list[tuple[int, Span]], after: int) -> set[int]:
-    """Indexes of a signature (issuer, 代章, date) after the document's last item."""
-    for i in range(len(lines) - 1, after - 1, -1):
-        text = lines[i][1].text.strip()
-        if not text or why_noise(text):
-            continue
-        if parse_date(text) is None:
-            return set()
-        found = {i}
-        for j in range(i - 1, max(after, i - 4) - 1, -1):
-            prior = lines[j][1].text.strip()
-            if not prior:
-                continue
-            if (prior.endswith(tuple(TERMINATORS + "）")) and not prior.endswith("代章）")) or len(prior) > 60:
-                break
-            found.add(j)
-            if not prior.endswith("代章）"):
-                break
-        return found
-    return set()
-
-
 class _Reader:
     """Collects sections and tasks while the structure or the table is walked."""
 
@@ -209,7 +175,7 @@ class _Reader:
     def prose(self, lines: list[tuple[int, Span]]) -> None:
         counters: dict[str, int] = {}
         events: list[Unit | Span] = []
-        for paragraph in _paragraphs(lines):
+        for paragraph in paragraphs(lines):
             lead, units = segment(paragraph, counters)
             if lead.text:
                 events.append(lead)
@@ -391,33 +357,3 @@ class _Reader:
 
 def _heading_kind(unit: Unit) -> bool:
     return next(h for kind, _p, _l, h in MARKERS if kind == unit.kind)
-
-
-def _starts_marker(text: str) -> bool:
-    return any(p.match(text) for _k, p, _l, _h in MARKERS) or bool(LABELLED.match(text))
-
-
-def _paragraphs(lines: list[tuple[int, Span]]) -> list[Span]:
-    """Join the lines of a paragraph that PDF extraction or wrapping broke."""
-    out: list[Span] = []
-    heading_line = False
-    for _number, span in lines:
-        text = span.text.strip()
-        if not text or why_noise(text):
-            continue
-        span = span.strip()
-        whole_clause = groups(text) == [(0, len(text))] or groups(text.rstrip("。")) == [(0, len(text.rstrip("。")))]
-        if out and not heading_line and (whole_clause and clauses.parse_clause(span[1:-1]) is not None):
-            out[-1] = out[-1] + span
-            continue
-        if (
-            out
-            and not heading_line
-            and not out[-1].text.endswith(tuple(TERMINATORS + "）"))
-            and not _starts_marker(text)
-        ):
-            out[-1] = out[-1] + span
-            continue
-        out.append(span)
-        heading_line = any(p.match(text) for _k, p, _l, h in MARKERS if h) and not text.endswith(tuple(TERMINATORS))
-    return out

@@ -7,8 +7,8 @@ import re
 from ipgraph.ingest.reader.bodies import Region
 from ipgraph.ingest.reader.noise import why_noise
 from ipgraph.ingest.reader.normalise import Span
-from ipgraph.ingest.reader.notice import doc_number, metadata_pairs
-from ipgraph.ingest.reader.structure import MARKERS
+from ipgraph.ingest.reader.notice import doc_number, metadata_pairs, parse_date
+from ipgraph.ingest.reader.structure import MARKERS, TERMINATORS
 from ipgraph.ingest.records import Notice
 
 TITLE = re.compile(r"^\S.{3,80}?(计划|方案|要点|规划|指引|清单|分解表|任务表|意见)(（[^（）]*）)?$")
@@ -25,6 +25,7 @@ KINDS = (
 NAMED_PERIODS = {"十四五": (2021, 2025), "十三五": (2016, 2020), "十五五": (2026, 2030)}
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 PROVINCE = re.compile(r"^([\u4e00-\u9fff]{2,3}?省|[\u4e00-\u9fff]{2,6}?自治区)")
+LONE_NUMBER = "lone page number"  # noise.NOISE's reason for a line that is only a number
 CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?市)")
 
 
@@ -88,3 +89,42 @@ def region_of(title: str, notice: Notice) -> Region:
     if city in MUNICIPALITIES:
         province = province or city
     return Region(province, city)
+
+
+def signature(lines: list[tuple[int, Span]], after: int) -> set[int]:
+    """Indexes of a signature (issuer, 代章, date) after the document's last item."""
+    for i in range(len(lines) - 1, after - 1, -1):
+        text = lines[i][1].text.strip()
+        if not text or why_noise(text):
+            continue
+        if parse_date(text) is None:
+            return set()
+        found = {i}
+        for j in range(i - 1, max(after, i - 4) - 1, -1):
+            prior = lines[j][1].text.strip()
+            if not prior:
+                continue
+            if (prior.endswith(tuple(TERMINATORS + "）")) and not prior.endswith("代章）")) or len(prior) > 60:
+                break
+            found.add(j)
+            if not prior.endswith("代章）"):
+                break
+        return found
+    return set()
+
+
+def ignored_lines(
+    lines: list[tuple[int, Span]], title: int, used: set[int], cells: bool
+) -> tuple[tuple[int, str], ...]:
+    """(line, why) of the lines that yield nothing: noise anywhere, other text before the title."""
+    out = []
+    for index, (number, span) in enumerate(lines):
+        text = span.text.strip()
+        why = why_noise(text)
+        if why == LONE_NUMBER and cells and index > title:
+            continue  # a number cell of a one-cell-per-line table
+        if why is None and index < title and text and number not in used:
+            why = "before the title"
+        if why:
+            out.append((number, why))
+    return tuple(out)

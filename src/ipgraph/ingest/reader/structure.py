@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ipgraph.ingest.reader.clauses import Clause, groups, parse_clause, subject_clause
+from ipgraph.ingest.reader.noise import why_noise
 from ipgraph.ingest.reader.normalise import Span
 
 CN = "一二三四五六七八九十"
@@ -27,6 +28,7 @@ MARKERS = (
 RANK = {kind: rank for rank, (kind, *_rest) in enumerate(MARKERS)}
 LEVEL = {kind: level for kind, _p, level, _h in MARKERS}
 BOUNDARY = "。；）"
+LABELLED = re.compile(r"^(责任单位|责任部门|牵头单位)：")
 # How a marker's numeral is displayed (the path of a task, a section's skos:notation).
 NUMERAL_FORMS = {"chapter": "第{}章", "section": "第{}节", "paren_cn": "（{}）", "paren_arabic": "（{}）"}
 TERMINATORS = "。；：！？"
@@ -161,3 +163,33 @@ def heading_title(body: Span) -> tuple[Span, Span, bool]:
     if stop >= 0 and body.text[stop + 1 :].strip():
         return body[:stop].strip(), body[stop + 1 :].strip(), True
     return body.strip().rstrip("。"), body[len(body) :], False
+
+
+def starts_marker(text: str) -> bool:
+    return any(p.match(text) for _k, p, _l, _h in MARKERS) or bool(LABELLED.match(text))
+
+
+def paragraphs(lines: list[tuple[int, Span]]) -> list[Span]:
+    """Join the lines of a paragraph that PDF extraction or wrapping broke."""
+    out: list[Span] = []
+    heading_line = False
+    for _number, span in lines:
+        text = span.text.strip()
+        if not text or why_noise(text):
+            continue
+        span = span.strip()
+        whole_clause = groups(text) == [(0, len(text))] or groups(text.rstrip("。")) == [(0, len(text.rstrip("。")))]
+        if out and not heading_line and (whole_clause and parse_clause(span[1:-1]) is not None):
+            out[-1] = out[-1] + span
+            continue
+        if (
+            out
+            and not heading_line
+            and not out[-1].text.endswith(tuple(TERMINATORS + "）"))
+            and not starts_marker(text)
+        ):
+            out[-1] = out[-1] + span
+            continue
+        out.append(span)
+        heading_line = any(p.match(text) for _k, p, _l, h in MARKERS if h) and not text.endswith(tuple(TERMINATORS))
+    return out
