@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 from typing import Protocol
 
-from rdflib import Literal, URIRef
+from rdflib import Literal, Node, URIRef
 
 from ipgraph.graph.namespaces import DCTERMS, ID, IPG, OA, ORG, RDF, RDFS, TIME, XSD
 from ipgraph.graph.vocab import Vocabulary
@@ -26,7 +26,7 @@ class GraphBuilder(Protocol):
 
     vocab: Vocabulary
 
-    def _add(self, subject: URIRef, *pairs: tuple[URIRef, object]) -> None: ...
+    def _add(self, subject: URIRef, *pairs: tuple[URIRef, Node | None]) -> None: ...
 
     def _unlisted_body(self, name: str) -> None: ...
 

@@ -203,6 +203,7 @@ class _Reader:
             return
         last = self.tasks[-1]
         if not last.assignments and not last.measures[0].text.rstrip().endswith(tuple(TERMINATORS + "）")):
+            assert last.where is not None  # every task the reader makes has its selector
             self.warnings.append(Warning("truncated", last.line, last.where.exact))
 
     def _heading(self, unit: Unit, parent: int | None) -> Heading:
@@ -240,6 +241,7 @@ class _Reader:
             if isinstance(row, tuple):
                 line, cell = row
                 m = re.match(r"^(?P<n>[一二三四五六七八九十]+)、\s*(?P<t>.*)$", cell.text)
+                assert m is not None  # tables.SECTION_ROW matched this cell
                 where = self.text.selector(cell)
                 parent = len(self.sections) + 1
                 self.sections.append(Section(parent, m["n"], m["t"].strip(), line, "l1", None, False, where))
@@ -262,7 +264,8 @@ class _Reader:
         whole = pieces[0]
         for piece in pieces[1:]:
             whole = whole + piece
-        unit = TaskUnit(cells["number"].text if "number" in cells else None, task_cell, found, parent, whole)
+        # A table with neither a task nor a measures column: the row's text is the task.
+        unit = TaskUnit(cells["number"].text if "number" in cells else None, task_cell or whole, found, parent, whole)
         measure = cells.get("measure") or task_cell
         people = tuple(cells["people"].text.split("、")) if "people" in cells else ()
         output = cells["output"].text if "output" in cells else None
@@ -328,6 +331,7 @@ class _Reader:
                 deadline = self._deadline(clause.deadline)
             open_list = open_list or clause.open_list
             split = split or clause.split_duty
+        assert task.where is not None  # every task the reader makes has its selector
         end = max([task.where.end] + [max(s.origin) + 1 for _c, s in found if s.origin])
         where = replace(
             task.where, end=end, exact=self.text.original[task.where.start : end], end_line=self.text.line(end - 1)

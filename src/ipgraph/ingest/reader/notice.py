@@ -83,9 +83,10 @@ def split_addressees(text: str) -> tuple[str, ...]:
 
 def metadata_pairs(text: str) -> list[tuple[str, str]]:
     """(canonical key, value) pairs of a metadata line: key: value, • key : value, | key | value | …."""
+    pairs: list[tuple[str, str]]
     if text.startswith("|"):
         cells = [c.strip() for c in text.strip("|").split("|")]
-        pairs = zip(cells[::2], cells[1::2], strict=False)
+        pairs = list(zip(cells[::2], cells[1::2], strict=False))
     elif m := METADATA_LINE.match(text):
         pairs = [(m["key"], m["value"])]
     else:

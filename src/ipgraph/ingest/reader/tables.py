@@ -118,8 +118,8 @@ def read_table(lines: list[tuple[int, Span]], start: int, layout: str, labels: l
         body = [(n, s) for n, s in lines[start + len(labels) :] if s.text.strip()]
         for i in range(0, len(body), len(labels)):
             chunk = body[i : i + len(labels)]
-            cells = {role: span.strip() for role, (_, span) in zip(roles, chunk, strict=False)}
-            table.rows.append(Row(chunk[0][0], cells, chunk[-1][0], len(chunk) == len(labels)))
+            by_role = {role: span.strip() for role, (_, span) in zip(roles, chunk, strict=False)}
+            table.rows.append(Row(chunk[0][0], by_role, chunk[-1][0], len(chunk) == len(labels)))
         return table
     current: Row | None = None
     for number, span in lines[start:]:
