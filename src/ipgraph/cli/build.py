@@ -14,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "work guides, notices; text as published, with its noise) and write them "
         "into one graph as deterministic Turtle, each document in its own IRI space. "
         "With no SOURCE, builds the bundled 2021 task list; with no --output, writes data/ipgraph.ttl "
-        "in the workspace (the current folder, or $IPGRAPH_HOME). Nothing is written if any source fails.",
+        "in the workspace (the current folder, or $IPGRAPH_HOME), and the on-disk store beside it that the other "
+        "commands open (data/ipgraph.ttl.store/). Nothing is written if any source fails.",
     )
     p.add_argument(
         "sources",
@@ -29,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--encoding",
         help="the text encoding of text files and web pages (default: what the page declares, else detect "
         "UTF-8 or GB18030)",
+    )
+    p.add_argument(
+        "--no-store",
+        action="store_true",
+        help="write the Turtle only, not the on-disk store beside it (FILE.store/; see `ipgraph load`)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it shows only on a terminal)")
     p.set_defaults(func=run)
@@ -53,4 +59,9 @@ def run(args: argparse.Namespace) -> int:
     graph = build_graph(track(parsed, "building", quiet=args.quiet, total=len(files)))
     target = write_turtle(graph, args.output or paths.default_graph_file())
     print(f"wrote {len(graph)} triples to {target}")
+    if not args.no_store:
+        from ipgraph.sparql import persist
+
+        now = persist.sync(target)
+        print(f"stored them in {now.folder} ({persist.summary(now)})")
     return 0

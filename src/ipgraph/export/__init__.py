@@ -29,8 +29,9 @@ from ipgraph.sparql.results import Runner
 if TYPE_CHECKING:
     from rdflib import Graph
 
+DATASET_FORMATS = ("trig", "nq")  # each document in its named graph (ipgraph.sparql.graphs)
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "dot", "csv-nodes", "csv-edges", "html", "svg", "png")
-FORMATS = NETWORK_FORMATS + RDF_FORMATS
+FORMATS = NETWORK_FORMATS + RDF_FORMATS + DATASET_FORMATS
 SUFFIXES = {
     ".graphml": "graphml",
     ".gexf": "gexf",
@@ -44,6 +45,8 @@ SUFFIXES = {
     ".ttl": "ttl",
     ".nt": "nt",
     ".jsonld": "jsonld",
+    ".trig": "trig",
+    ".nq": "nq",
 }
 
 
@@ -109,6 +112,7 @@ WRITERS: dict[str, Callable[[nx.Graph], str | bytes]] = {
 
 
 __all__ = [
+    "DATASET_FORMATS",
     "FORMATS",
     "NETWORK_FORMATS",
     "RDF_FORMATS",

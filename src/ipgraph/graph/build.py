@@ -290,8 +290,10 @@ HEADER = "# Built by `ipgraph build` from the source texts it names (ipg:SourceT
 
 
 def to_turtle(graph: Graph) -> str:
-    """Serialise as deterministic Turtle: sorted subjects and predicates, no blank nodes."""
-    return HEADER + graph.serialize(format="longturtle")
+    """Serialise as deterministic Turtle: sorted subjects and predicates (:mod:`ipgraph.graph.writer`)."""
+    from ipgraph.graph.writer import turtle
+
+    return turtle(graph, HEADER)
 
 
 def write_turtle(graph: Graph, path: str | Path) -> Path:
