@@ -59,6 +59,11 @@ def parser() -> argparse.ArgumentParser:
         help="also stop it once it has taken this many times ipgraph's time for the query (default: 100)",
     )
     p.add_argument("--results", action="store_true", help="also write benchmarks/RESULTS.md")
+    p.add_argument(
+        "--only-store",
+        action="store_true",
+        help="measure the on-disk store and the build only (section store), without the baselines",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -88,11 +93,12 @@ def run(args: argparse.Namespace, argv: list[str]) -> dict:
         "machine": machine(),
         "scales": [],
     }
-    with Progress(len(targets) * STEPS_PER_SCALE, "benchmarks", args.quiet) as progress:
+    steps = 2 if args.only_store else STEPS_PER_SCALE
+    with Progress(len(targets) * steps, "benchmarks", args.quiet) as progress:
         for target in targets:
             scale = Scale(target, args.data / f"{target}", args.seed)
             suite = Suite(scale, timer, progress, limits, server=not args.no_server)
-            figures = suite.run(named_for_cli="tasks-per-department")
+            figures = suite.run(named_for_cli="tasks-per-department", only_store=args.only_store)
             results["scales"].append(
                 {
                     "target": target,

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from .measure import TIMED_OUT
 
-SECTIONS = ("pipeline", "load", "query", "validate", "network", "export", "cli", "memory")
+SECTIONS = ("pipeline", "load", "query", "validate", "network", "export", "cli", "memory", "store")
 ENGINES = ("ipgraph", "rdflib", "pyshacl", "oxigraph-server")
 BASELINES = ("rdflib", "pyshacl", "oxigraph-server")
 
@@ -170,7 +170,55 @@ def targets(results: dict) -> list[dict]:
     stop_ratio = results["config"]["limits"].get("rdflib_stop_ratio")
     checks = _query_targets(table, stop_ratio) + _load_targets(table)
     checks += _validate_targets(table, _pyshacl_compared(results))
-    return checks + cli + _memory_targets(table, scale) + _scaling_targets(results)
+    checks += cli + _memory_targets(table, scale) + _scaling_targets(results)
+    return checks + _store_targets(table) + _build_targets(results)
+
+
+def _store_targets(table: dict) -> list[dict]:
+    """Whole-process figures on the on-disk store, at the largest scale."""
+    mine = {op: engines.get("ipgraph") for (section, op), engines in table.items() if section == "store"}
+    floor = (mine.get("python -c 'import pyoxigraph' (floor)") or {}).get("median")
+    checks = []
+    for op, figure in mine.items():
+        seconds = (figure or {}).get("median")
+        if seconds is None:
+            continue
+        if op.startswith("ipgraph query"):
+            name = f"`{op}` ≤ 0.2 s and ≤ 3× a bare `python -c 'import pyoxigraph'`"
+            times = f"{seconds / floor:.1f}× ({floor:.3f} s)" if floor else "? (no floor)"
+            met = seconds <= 0.2 and floor is not None and seconds <= 3 * floor
+            checks.append(_check(name, f"{seconds:.3f} s = {times}", met))
+        elif op.startswith("ipgraph serve"):
+            checks.append(_check(f"`{op}` ≤ 0.5 s", f"{seconds:.3f} s", seconds <= 0.5))
+    return checks
+
+
+def _build_targets(results: dict) -> list[dict]:
+    """The build end to end and the rebuild, at the largest scale where they ran."""
+    ran = [s for s in results["scales"] if _store_figure(s, "ipgraph build of") is not None]
+    if not ran:
+        return []
+    scale = max(ran, key=lambda s: s["triples"])
+    build = _store_figure(scale, "ipgraph build of")
+    rss = _store_figure(scale, "ipgraph build: peak RSS")
+    rebuild = _store_figure(scale, "ipgraph build after one document changed")
+    where = f" ({scale['documents']:,} documents, {scale['triples']:,} triples)"
+    checks = [_check("`ipgraph build` end to end ≤ 20 s" + where, f"{build['median']:.2f} s", build["median"] <= 20)]
+    if rss and rss.get("median"):
+        peak = rss["median"]
+        checks.append(_check("`ipgraph build` peak RSS ≤ 1 GB", f"{peak / 2**20:,.0f} MiB", peak <= 2**30))
+    if rebuild and rebuild.get("median") is not None:
+        seconds, same = rebuild["median"], rebuild.get("rows") == 1
+        checks.append(_check("rebuild after one document changed ≤ 2 s", f"{seconds:.2f} s", seconds <= 2))
+        checks.append(_check("rebuild output byte-identical to the full build", rebuild.get("note", ""), same))
+    return checks
+
+
+def _store_figure(scale: dict, prefix: str) -> dict | None:
+    for figure in scale["figures"]:
+        if figure["section"] == "store" and figure["op"].startswith(prefix) and figure.get("median") is not None:
+            return figure
+    return None
 
 
 def _answer_grows(tables: list[tuple[int, dict]], key: tuple) -> bool:

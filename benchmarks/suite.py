@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ipgraph.progress import Progress
 
-from . import generate
+from . import generate, store
 from .measure import TIMED_OUT, Figure, Timer, child_peak_rss, failed, forked, measured, wall_time
 from .server import OxigraphServer, executable
 from .worker import QueryWorker
@@ -344,15 +344,32 @@ class Suite:
             figure.unit, figure.note = "B", note
             self.figures.append(figure)
 
+    def store_and_build(self) -> None:
+        """The on-disk store (load, queries, serve) and the build end to end, as whole processes.
+
+        The build runs up to ``Limits.title_links``: its similar-title links grow with the square
+        of the synthetic documents (each reuses the 22 real titles)."""
+        self.progress.describe(f"{self.scale.target:,} · store")
+        self.figures += store.store_figures(self.scale.ttl, max(1, min(self.timer.repeats, 5)))
+        if self.scale.target <= self.limits.title_links:
+            self.progress.describe(f"{self.scale.target:,} · build end to end")
+            self.figures += store.build_figures(self.scale.sources, self.scale.folder)
+        else:
+            note = f"not run above {self.limits.title_links:,} (similar-title links grow with documents² here)"
+            self.figures.append(Figure(store.SECTION, "ipgraph build, end to end", "ipgraph", note=note))
+
     def nt_size(self) -> int:
         return self.scale.nt.stat().st_size if self.scale.nt.exists() else 0
 
-    def run(self, named_for_cli: str) -> list[Figure]:
+    def run(self, named_for_cli: str, only_store: bool = False) -> list[Figure]:
         self.prepare()
         steps = [
             self.parse_and_build, self.load, self.queries, self.validate, self.network_and_exports,
-            lambda: self.cli(named_for_cli), self.memory,
+            lambda: self.cli(named_for_cli), self.memory, self.store_and_build,
         ]  # fmt: skip
+        if only_store:
+            steps = [self.parse_and_build, self.store_and_build]
+            self.use_server = False
         with ExitStack() as stack:
             if self.use_server:
                 command = executable()
@@ -368,7 +385,7 @@ class Suite:
         return self.figures
 
 
-STEPS_PER_SCALE = 7
+STEPS_PER_SCALE = 8
 
 # The answers are counted as they stream, not kept: the figure is the store's and the engine's
 # memory, not that of a Python list of rows (a query's answer can be millions of rows).

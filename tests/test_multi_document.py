@@ -81,6 +81,7 @@ def test_a_folder_without_sources_is_refused(tmp_path):
 def test_two_documents_with_one_key_are_refused(tmp_path):
     copy = tmp_path / "copy.txt"
     shutil.copy(SAMPLE, copy)
+    shutil.copy(SAMPLE.with_suffix(".toml"), copy.with_suffix(".toml"))
     with pytest.raises(SourceError, match=r"annual-plan-2022.*already used"):
         build_sources([SAMPLE, copy])
 

@@ -14,6 +14,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -444,3 +445,26 @@ def test_cli_push_failure_is_one_readable_line(capsys):
 def test_the_oxigraph_test_server_is_reachable(oxigraph):
     with urllib.request.urlopen(f"{oxigraph}/query?query=ASK%7B%7D", timeout=5) as response:
         assert response.status == 200
+
+
+def test_cli_push_one_document_alone(oxigraph, tmp_path, capsys):
+    from ipgraph.cli.push import part_graph
+    from ipgraph.sparql.graphs import document_graph, graph_ntriples
+    from ipgraph.sparql.remote import read_ntriples
+
+    target = tmp_path / "two.ttl"
+    plan = Path(__file__).resolve().parent / "fixtures" / "annual-plan-sample.txt"
+    assert main(["build", str(paths.SOURCES_DIR), str(plan), "-o", str(target), "-q", "--no-store"]) == 0
+    capsys.readouterr()
+    graph = f"https://w3id.org/ipgraph/graph/test-{uuid.uuid4()}"
+    argv = ["push", "--endpoint", f"{oxigraph}/query", "--file", str(target), "--graph", graph]
+    assert main([*argv, "--document", "cnipa-tasklist-2021"]) == 0
+    expected = fingerprint(graph_ntriples(target, ox.RdfFormat.TURTLE, document_graph("cnipa-tasklist-2021")))
+    assert f"pushed {expected.count} triples into <{graph}>" in capsys.readouterr().out
+    assert remote_fp(Endpoints.derive(f"{oxigraph}/query"), graph) == expected
+    assert 1000 < expected.count < fingerprint(read_ntriples(target)).count  # the 2021 list, not the plan
+    assert part_graph("cnipa-tasklist-2021") == "https://w3id.org/ipgraph/graph/document/cnipa-tasklist-2021"
+
+    assert main([*argv, "--document", "no-such-document"]) == 2
+    err = capsys.readouterr().err
+    assert "no document 'no-such-document'" in err and "annual-plan-2022, cnipa-tasklist-2021" in err

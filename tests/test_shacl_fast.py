@@ -51,10 +51,10 @@ def with_defects(graph: Graph) -> Graph:
     m.add((node("task/6"), rns.RDFS.label, Literal("x", lang="fr")))  # language not allowed
     m.add((node("task/7"), rns.RDFS.label, Literal("another", lang="en")))  # two English labels
     m.set((node("task/8/measure/1"), ipg("addressedTo"), node("section/1")))  # wrong class
-    m.set((node("section/2"), rns.SKOS.notation, Literal("2")))  # pattern
+    m.set((node("section/2"), rns.SKOS.notation, Literal("2.")))  # pattern
     m.set((node("task/9"), ipg("sourceLine"), Literal(1, datatype=rns.XSD.positiveInteger)))  # order
     m.add((node("task/10/measure/1"), rns.DCTERMS.references, node("task/1")))  # sh:node / sh:or
-    m.remove((node("task/11"), ipg("responsibleBody"), None))  # minCount
+    m.remove((node("task/11"), rns.DCTERMS.title, None))  # minCount
     return m
 
 
@@ -82,7 +82,7 @@ def test_reports_name_nodes_alike_when_they_have_several_labels_or_lines(graph, 
     """A label's language tag in upper case, two labels in one language, two source lines:
     both engines show the first label in code-point order and the smallest line."""
     m = with_defects(graph)
-    task = node("task/11")  # no responsible body: reported
+    task = node("task/11")  # no title: reported
     for label in list(m.objects(task, rns.RDFS.label)):
         m.remove((task, rns.RDFS.label, label))
     m.add((task, rns.RDFS.label, Literal("乙任务", lang="ZH")))
@@ -158,7 +158,7 @@ def test_each_fixture_same_violations(graph, shapes, name):
     g = copy(graph)
     g.parse(FIXTURES / name, format="turtle")
     fast, _ = assert_same(g, shapes)
-    assert not fast.conforms
+    assert fast.violations  # a violation, or a warning (a missing English label)
 
 
 @pytest.mark.slow
@@ -183,7 +183,12 @@ def test_integer_derived_datatype_is_checked_on_the_original_triples(graph, shap
     fast, _ = assert_same(g, shapes)
     datatype = {(v.path, v.check) for v in fast.violations}
     assert datatype == {("ipg:sourceLine", "Datatype")}
-    lines = {(s, int(o)) for s, o in graph.subject_objects(ipg("sourceLine"))}
+    checked = {ipg("Section"), ipg("Task"), ipg("Measure")}  # the shapes check their lines, not the selectors'
+    lines = {
+        (s, int(o))
+        for s, o in graph.subject_objects(ipg("sourceLine"))
+        if checked & set(graph.objects(s, rns.RDF.type))
+    }
     assert {(URIRef(v.focus), int(v.value.split('"')[1])) for v in fast.violations} == lines
     with pytest.raises(Unsupported, match="original triples"):
         validate_store(EmbeddedStore.from_rdflib(g), shapes)  # without them the store cannot tell

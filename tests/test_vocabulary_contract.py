@@ -19,6 +19,7 @@ CONTRACT = ROOT / "docs" / "vocabulary-contract.md"
 ONTOLOGY_README = paths.RESOURCES / "ontology" / "README.md"
 SAMPLE = Path(__file__).parent / "fixtures" / "annual-plan-sample.txt"
 SERIES = Path(__file__).parent / "fixtures" / "series"  # three editions: series, alignment
+CORPUS = Path(__file__).parent / "corpus"  # one document per layout feature the reader reads
 TERM = re.compile(r"`([a-z]+:[A-Za-z0-9_]+)`")
 
 
@@ -39,8 +40,8 @@ def table_terms(section: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def every_layout() -> tuple[Graph, Graph]:
-    """A graph of both layouts and of a series of editions, and what the rules entail from it."""
-    graph = build_sources([paths.SOURCES_DIR, SAMPLE, SERIES])
+    """A graph of every layout (2021 list, sample plan, test corpus, a series) and what the rules entail."""
+    graph = build_sources([paths.SOURCES_DIR, SAMPLE, CORPUS, SERIES])
     store = EmbeddedStore.from_rdflib(graph)
     entail(store)
     return graph, Graph().parse(data=entailed_ntriples(store).decode("utf-8"), format="nt")

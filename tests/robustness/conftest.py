@@ -11,6 +11,7 @@ import pytest
 
 from ipgraph import files
 from ipgraph.graph.build import build_graph, to_turtle
+from ipgraph.graph.namespaces import OA
 from ipgraph.graph.vocab import Vocabulary
 from ipgraph.ingest.records import Document
 
@@ -33,7 +34,14 @@ def source_text(source_bytes: bytes) -> str:
 
 @pytest.fixture(scope="session")
 def clean_turtle(document: Document, vocabulary: Vocabulary) -> str:
-    return to_turtle(build_graph([document], vocabulary))
+    return to_turtle(_without_positions(build_graph([document], vocabulary)))
+
+
+def _without_positions(graph):
+    """The graph without the selectors' offsets and quotes, which record where in the file's text."""
+    for predicate in (OA.start, OA.end, OA.exact):
+        graph.remove((None, predicate, None))
+    return graph
 
 
 @pytest.fixture(scope="session")
@@ -41,12 +49,13 @@ def built_turtle(document: Document, vocabulary: Vocabulary):
     """Turtle of a parsed document as if read from the clean file: same path and byte digest.
 
     "The same graph" for a recoverable oddity means identical Turtle once the file's
-    identity is set aside: ``ipg:sha256`` records the bytes on disk, which differ.
+    identity is set aside: ``ipg:sha256`` records the bytes on disk, which differ, and the
+    selectors' offsets and quotes (``oa:start``, ``oa:end``, ``oa:exact``) the characters.
     """
 
     def turtle(doc: Document) -> str:
         same = replace(doc, source_path=document.source_path, sha256=document.sha256)
-        return to_turtle(build_graph([same], vocabulary))
+        return to_turtle(_without_positions(build_graph([same], vocabulary)))
 
     return turtle
 

@@ -104,7 +104,7 @@ def test_build_on_a_bad_source_writes_nothing(workspace, source_text, tmp_path, 
     assert main(["build", str(bad)]) == 2
     assert "task 4 is out of order; expected task 3" in capsys.readouterr().err
     assert workspace.read_bytes() == before
-    _only(workspace.parent, "ipgraph.ttl")
+    _only(workspace.parent, "ipgraph.ttl", "ipgraph.ttl.store")  # the store of the graph before
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(errno.EIO, "Input/output error")])
@@ -115,7 +115,7 @@ def test_build_failing_while_writing_keeps_the_previous_graph(workspace, fail_wr
     err = capsys.readouterr().err
     assert "interrupted" in err or "cannot write: Input/output error" in err
     assert workspace.read_bytes() == before
-    _only(workspace.parent, "ipgraph.ttl")
+    _only(workspace.parent, "ipgraph.ttl", "ipgraph.ttl.store")  # the store of the graph before
 
 
 def test_export_failing_while_writing_keeps_the_previous_file(workspace, fail_writes_midway, tmp_path, capsys):

@@ -181,7 +181,7 @@ def test_build_with_encoding_option_and_a_bad_source_on_the_command_line(source_
     assert f"bad.txt:{_line_of(source_text, '<p>各地区')}" in err
     assert "unknown addressee" in err and "Traceback" not in err
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt", "gbk.txt", "out.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt", "gbk.txt", "out.ttl", "out.ttl.store"]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import argparse
 from ipgraph.cli.network import add_by_option, add_source_options, add_weight_options, runner_for, weighting_for
 
 NETWORK_HELP = "graphml, gexf, cytoscape, dot, csv-nodes, csv-edges, pajek, ucinet, html, svg, png"
-RDF_HELP = "ttl, nt, jsonld"
+RDF_HELP = "ttl, nt, jsonld; trig, nq (each document in its own named graph)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,18 +43,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from ipgraph.export import RDF_FORMATS, ExportError, export, format_for
+    from ipgraph.export import DATASET_FORMATS, RDF_FORMATS, ExportError, export, format_for
     from ipgraph.files import atomic_write
 
     if args.by:
         return _export_by_period(args)
     fmt = format_for(args.output, args.format)
-    if fmt in RDF_FORMATS and args.network:
+    if fmt in RDF_FORMATS + DATASET_FORMATS and args.network:
         raise ExportError(f"--format {fmt} exports the whole RDF graph; leave out --network")
     if args.entailments and (fmt not in RDF_FORMATS or args.endpoint):
         raise ExportError(f"--entailments exports RDF from the graph file: use --format {', '.join(RDF_FORMATS)}")
     if args.entailments:
         data = export(None, fmt, rdf=entailed_graph(args.graph))
+    elif fmt in DATASET_FORMATS:
+        if args.endpoint:
+            raise ExportError(f"--format {fmt} exports the graph file's named graphs; leave out --endpoint")
+        data = read_dataset(args.graph, fmt)
     elif fmt in RDF_FORMATS and not args.endpoint:
         data = export(None, fmt, rdf=read_graph(args.graph))
     else:
@@ -99,6 +103,20 @@ def _export_by_period(args: argparse.Namespace) -> int:
         atomic_write(out / name, data)
     print(f"wrote {len(files)} files to {out}/ ({fmt}, one per period)", file=sys.stderr)
     return 0
+
+
+def read_dataset(path: str | None, fmt: str) -> bytes:
+    """The graph file as TriG or N-Quads: each document's triples in its named graph, as written."""
+    import pyoxigraph as ox
+
+    from ipgraph.prefixes import PREFIXES
+    from ipgraph.sparql.graphs import dataset
+    from ipgraph.sparql.persist import file_format
+    from ipgraph.sparql.store import graph_file
+
+    source = graph_file(path)
+    output = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
+    return dataset(source, file_format(source), output, PREFIXES)
 
 
 def read_graph(path: str | None):

@@ -96,10 +96,10 @@ def runner_for(args: argparse.Namespace):
         from ipgraph.sparql.remote import remote_runner
 
         return remote_runner(args.endpoint, default_graph=args.default_graph)
+    from ipgraph.cli.load import open_store
     from ipgraph.network import store_runner
-    from ipgraph.sparql.store import EmbeddedStore
 
-    return store_runner(EmbeddedStore.from_file(args.graph))
+    return store_runner(open_store(args.graph))
 
 
 def run_report(args: argparse.Namespace) -> int:

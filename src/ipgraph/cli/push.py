@@ -30,6 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "default graph is the union of all graphs)",
     )
     p.add_argument("--file", metavar="FILE", help="graph file to push (default: data/ipgraph.ttl)")
+    p.add_argument(
+        "--document",
+        metavar="KEY",
+        help="push one document's named graph only (its key, e.g. cnipa-tasklist-2021; `shared` for the "
+        "vocabularies and shared nodes), by default into a graph of the same name "
+        "(https://w3id.org/ipgraph/graph/document/KEY)",
+    )
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per-request time limit")
     p.add_argument(
         "--report",
@@ -44,10 +51,10 @@ def run(args: argparse.Namespace) -> int:
     from ipgraph.errors import IpgraphError
     from ipgraph.sparql.remote import DEFAULT_GRAPH, Endpoints, push, read_ntriples
 
-    graph = args.graph or DEFAULT_GRAPH
+    graph = args.graph or (part_graph(args.document) if args.document else DEFAULT_GRAPH)
     outcome = {"endpoint": args.endpoint, "graph": graph}
     try:
-        ntriples = read_ntriples(args.file)
+        ntriples = read_part(args.file, args.document) if args.document else read_ntriples(args.file)
         endpoints = Endpoints.derive(args.endpoint, args.store, args.update)
         sent = push(ntriples, endpoints, graph, args.protocol, args.timeout)
     except IpgraphError as exc:
@@ -56,6 +63,31 @@ def run(args: argparse.Namespace) -> int:
     write_report(args.report, {"status": "verified", **outcome, "triples": sent.count, "sha256": sent.checksum})
     print(f"pushed {sent.count} triples into <{graph}> at {args.endpoint}; verified (sha256 {sent.checksum})")
     return 0
+
+
+def part_graph(key: str) -> str:
+    """The named graph of a document (or of the shared nodes, ``shared``)."""
+    from ipgraph.sparql.graphs import SHARED, document_graph
+
+    return SHARED if key == "shared" else document_graph(key)
+
+
+def read_part(path: str | None, key: str) -> str:
+    """One document's triples (or the shared ones) of the graph file, as written."""
+    from ipgraph.errors import IpgraphError
+    from ipgraph.sparql.graphs import document_keys, graph_ntriples
+    from ipgraph.sparql.persist import file_format
+    from ipgraph.sparql.store import graph_file
+
+    file = graph_file(path)
+    fmt = file_format(file)
+    triples = graph_ntriples(file, fmt, part_graph(key))
+    if not triples:
+        import pyoxigraph as ox
+
+        keys = ", ".join(sorted(document_keys(ox.parse(path=str(file), format=fmt)))) or "none"
+        raise IpgraphError(f"{file}: no document {key!r} (documents: {keys}; or `shared`)")
+    return triples
 
 
 def write_report(path: str | None, report: dict) -> None:

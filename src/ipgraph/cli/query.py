@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     import math
     import sys
 
-    from ipgraph.sparql.entailment import open_store
+    from ipgraph.cli.load import open_store
     from ipgraph.sparql.library import resolve
     from ipgraph.sparql.run import run_embedded
 

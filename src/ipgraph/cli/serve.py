@@ -54,8 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ipgraph.cli.load import open_store
     from ipgraph.errors import IpgraphError
-    from ipgraph.sparql.entailment import open_store
     from ipgraph.web.limits import Limits
     from ipgraph.web.server import serve
 

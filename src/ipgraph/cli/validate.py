@@ -28,11 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ipgraph.cli.load import open_store
     from ipgraph.shacl import shapes_graph, validate_file
     from ipgraph.sparql.store import graph_file
 
     path = graph_file(args.file)
     shapes = shapes_graph(Path(args.shapes)) if args.shapes else shapes_graph()
-    report = validate_file(path, shapes, engine=args.engine)
+    store = open_store(path) if args.engine != "pyshacl" else None
+    report = validate_file(path, shapes, engine=args.engine, store=store)
     print(report.text(), end="")
     return 0 if report.conforms else 1

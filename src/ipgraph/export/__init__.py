@@ -31,6 +31,7 @@ from ipgraph.sparql.results import Runner
 if TYPE_CHECKING:
     from rdflib import Graph
 
+DATASET_FORMATS = ("trig", "nq")  # each document in its named graph (ipgraph.sparql.graphs)
 NETWORK_FORMATS = (
     "graphml",
     "gexf",
@@ -44,7 +45,7 @@ NETWORK_FORMATS = (
     "svg",
     "png",
 )
-FORMATS = NETWORK_FORMATS + RDF_FORMATS
+FORMATS = NETWORK_FORMATS + RDF_FORMATS + DATASET_FORMATS
 SUFFIXES = {
     ".graphml": "graphml",
     ".gexf": "gexf",
@@ -60,6 +61,8 @@ SUFFIXES = {
     ".ttl": "ttl",
     ".nt": "nt",
     ".jsonld": "jsonld",
+    ".trig": "trig",
+    ".nq": "nq",
 }
 
 
@@ -133,6 +136,7 @@ WRITERS: dict[str, Callable[[nx.Graph], str | bytes]] = {
 
 
 __all__ = [
+    "DATASET_FORMATS",
     "FORMATS",
     "NETWORK_FORMATS",
     "RDF_FORMATS",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 
 from rdflib import Graph, Literal, Node, URIRef
@@ -12,10 +11,10 @@ from rdflib import Graph, Literal, Node, URIRef
 from ipgraph import paths
 from ipgraph.errors import SourceError
 from ipgraph.files import atomic_write
-from ipgraph.graph import concepts, locators
+from ipgraph.graph import concepts, locators, reading
 from ipgraph.graph.alignment import link_editions
 from ipgraph.graph.instruments import tag_instruments
-from ipgraph.graph.namespaces import DCTERMS, ID, IPG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
+from ipgraph.graph.namespaces import DCTERMS, ID, IPG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 from ipgraph.graph.vocab import Vocabulary
 from ipgraph.ingest.formats import SUFFIXES
 from ipgraph.ingest.parse import Parsed, read_and_parse
@@ -28,6 +27,7 @@ ADDRESSEES = {
     "relevant-regions": ID["scope/relevant-regions"],
 }
 RESPONSIBLE_BODIES = "responsible-bodies"  # actor of a measure addressed to its task's responsible bodies
+PLAN_YEAR = "计划年度内（未单列完成时间）"  # the completion time of an annual plan's items
 
 
 def zh(text: str) -> Literal:
@@ -125,12 +125,13 @@ class GraphBuilder:
             (DCTERMS.title, zh(doc.title)),
             (RDFS.label, zh(doc.title)),
             (RDFS.label, en(title_en) if title_en else None),
-            (IPG.year, Literal(str(doc.year), datatype=XSD.gYear)),
-            (DCTERMS.publisher, self.vocab.body(doc.publisher) if doc.publisher else None),
+            (IPG.year, Literal(str(doc.year), datatype=XSD.gYear) if doc.year else None),
+            (DCTERMS.publisher, reading.named_body(self, doc.publisher) if doc.publisher else None),
             (DCTERMS.language, Literal("zh")),
             (IPG.layout, Literal(doc.layout)),
             (PROV.wasDerivedFrom, source),
         )
+        reading.notice(self, doc, iri)
 
     def _section(self, doc: Document, section: Section, english: dict) -> None:
         iri = section_iri(doc, section.number)
@@ -144,8 +145,11 @@ class GraphBuilder:
             (DCTERMS.title, zh(section.title)),
             (RDFS.label, zh(section.title)),
             (RDFS.label, en(title_en) if title_en else None),
+            (DCTERMS.isPartOf, section_iri(doc, section.parent) if section.parent else document_iri(doc)),
+            (IPG.headingLevel, Literal(section.level)),
         )
         self._provenance(doc, iri, section.line)
+        reading.text_span(self, doc, iri, section.where)
 
     def _task(self, doc: Document, task: Task, english: dict) -> None:
         iri = task_iri(doc, task.number)
@@ -154,18 +158,24 @@ class GraphBuilder:
             iri,
             (RDF.type, IPG.Task),
             (IPG.taskList, document_iri(doc)),
-            (IPG.section, section_iri(doc, task.section)),
+            (IPG.section, section_iri(doc, task.section) if task.section else None),
             (IPG.number, Literal(task.number)),
+            (SKOS.notation, Literal(task.label) if task.label else None),
             (DCTERMS.title, zh(task.title)),
             (RDFS.label, zh(task.title)),
             (RDFS.label, en(title_en) if title_en else None),
-            (IPG.responsibilityStatement, zh(task.responsibility)),
+            (IPG.responsibilityStatement, zh(task.responsibility) if task.responsibility else None),
         )
         self._provenance(doc, iri, task.line)
-        for name in task.bodies:
-            self._add(iri, (IPG.responsibleBody, self.vocab.body(name)))
-            self._unlisted_body(name)
+        reading.text_span(self, doc, iri, task.where)
+        if task.assignments:
+            reading.assignments(self, doc, task, iri)
+        else:
+            for name in task.bodies:
+                self._add(iri, (IPG.responsibleBody, self.vocab.body(name)))
+                self._unlisted_body(name)
         self._completion(doc, iri, task)
+        reading.deadline(self, doc, iri, task.deadline)
         self._references(iri, task.title)
         topics = set(concepts.tags(task.title, self.rules))
         for measure in task.measures:
@@ -179,26 +189,20 @@ class GraphBuilder:
             self._add(iri, (RDF.type, ORG.OrganizationalUnit), (RDFS.label, zh(name)), (ORG.unitOf, ID["org/cnipa"]))
 
     def _completion(self, doc: Document, iri: URIRef, task: Task) -> None:
-        concept = self.vocab.completion_times.get(task.completion)
+        """The completion-time concept of a task list's cell; an annual plan's items share the plan's year."""
+        completion = task.completion or (PLAN_YEAR if doc.kind == "AnnualPlan" else "")
+        if not completion:
+            return
+        concept = self.vocab.completion_times.get(completion)
         if concept is None:
             known = ", ".join(sorted(self.vocab.completion_times))
             raise SourceError(
                 doc.source_path,
-                f"task {task.number}: unknown completion time {task.completion!r}; expected one of: {known}",
+                f"task {task.number}: unknown completion time {completion!r}; expected one of: {known}",
                 task.line,
                 "完成时间",
             )
-        # Both completion times of these lists ("by year end", "interim results within the year")
-        # end with the document's year.
-        deadline = date(doc.year, 12, 31).isoformat()
-        instant = ID[f"date/{deadline}"]
-        self._add(iri, (IPG.completionTime, concept), (IPG.deadline, instant))
-        self._add(
-            instant,
-            (RDF.type, TIME.Instant),
-            (TIME.inXSDDate, Literal(deadline, datatype=XSD.date)),
-            (RDFS.label, Literal(deadline)),
-        )
+        self._add(iri, (IPG.completionTime, concept))
 
     def _references(self, subject: URIRef, text: str) -> None:
         for mention in self.vocab.mentions(text):
@@ -225,7 +229,10 @@ class GraphBuilder:
         )
         for addressee in self._addressees(task, measure):
             self._add(iri, (IPG.addressedTo, addressee))
+            if measure.actor == RESPONSIBLE_BODIES:
+                self._add(addressee, (RDF.type, IPG.Addressee))
         self._provenance(doc, iri, measure.line)
+        reading.text_span(self, doc, iri, measure.where)
         self._references(iri, measure.text)
         topics = concepts.tags(measure.text, self.rules)
         for topic in topics:
@@ -287,8 +294,10 @@ HEADER = "# Built by `ipgraph build` from the source texts it names (ipg:SourceT
 
 
 def to_turtle(graph: Graph) -> str:
-    """Serialise as deterministic Turtle: sorted subjects and predicates, no blank nodes."""
-    return HEADER + graph.serialize(format="longturtle")
+    """Serialise as deterministic Turtle: sorted subjects and predicates (:mod:`ipgraph.graph.writer`)."""
+    from ipgraph.graph.writer import turtle
+
+    return turtle(graph, HEADER)
 
 
 def write_turtle(graph: Graph, path: str | Path) -> Path:

@@ -11,5 +11,6 @@ IPG = Namespace(PREFIXES["ipg"])
 ID = Namespace(PREFIXES["id"])
 ORG = Namespace(PREFIXES["org"])
 ELI = Namespace(PREFIXES["eli"])
+OA = Namespace(PREFIXES["oa"])
 
-__all__ = ["DCTERMS", "ELI", "ID", "IPG", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SKOS", "TIME", "XSD"]
+__all__ = ["DCTERMS", "ELI", "ID", "IPG", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SKOS", "TIME", "XSD"]

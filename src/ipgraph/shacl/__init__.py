@@ -46,13 +46,14 @@ def validate(data: Graph, shapes: Graph | None = None, engine: str = "auto", sto
 FAST_SUFFIXES = (".ttl", ".nt")
 
 
-def validate_file(path: str | Path, shapes: Graph | None = None, engine: str = "auto") -> Report:
+def validate_file(path: str | Path, shapes: Graph | None = None, engine: str = "auto", store=None) -> Report:
     """Validate a graph file: the same report as ``validate(load_graph(path), …)``.
 
     The fast engine loads a Turtle or N-Triples file straight into the embedded store and keeps
     of the original triples only its integer-typed literals (``compiled.integers.integer_literals``);
     rdflib parses the whole file (a minute for a million triples) only for pySHACL, that is
-    for ``engine="pyshacl"`` or when "auto" falls back to it.
+    for ``engine="pyshacl"`` or when "auto" falls back to it. ``store``: an
+    :class:`~ipgraph.sparql.store.EmbeddedStore` holding the file already (its persistent store).
     """
     p = Path(path)
     if _engine(engine) == "pyshacl" or p.suffix not in FAST_SUFFIXES:
@@ -63,7 +64,8 @@ def validate_file(path: str | Path, shapes: Graph | None = None, engine: str = "
     shapes = shapes if shapes is not None else shapes_graph()
 
     def fast() -> Report:
-        return validate_store(EmbeddedStore.from_file(p), shapes, integer_literals(p, FORMATS[p.suffix]))
+        loaded = store if store is not None else EmbeddedStore.from_file(p)
+        return validate_store(loaded.view(), shapes, integer_literals(p, FORMATS[p.suffix]))
 
     return _fast_else_pyshacl(engine, fast, lambda: load_graph(p), shapes)
 

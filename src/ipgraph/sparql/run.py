@@ -290,11 +290,7 @@ def _evaluate_in_child(
 ) -> Result:
     ctx = _context()
     # A forked child inherits the store; a spawned one gets the graph as N-Quads.
-    graph: EmbeddedStore | bytes = store
-    if ctx.get_start_method() != "fork":
-        nquads = io.BytesIO()
-        store.store.dump(nquads, format=ox.RdfFormat.N_QUADS)
-        graph = nquads.getvalue()
+    graph: EmbeddedStore | bytes = store if ctx.get_start_method() == "fork" else store.portable()
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_child, args=(sender, graph, text, substitutions, max_rows, memory), name="ipgraph-query", daemon=True

@@ -55,10 +55,19 @@ FORMATS = {
 
 
 class EmbeddedStore:
-    """An in-memory Oxigraph store holding one ipgraph graph."""
+    """An Oxigraph store holding one ipgraph graph: in memory, or a persistent one opened read-only.
 
-    def __init__(self, store: ox.Store | None = None):
+    ``union``: queries read the union of the store's graphs as their default graph (a persistent
+    store keeps each document in a graph of its own, :mod:`ipgraph.sparql.graphs`). ``size``: the
+    triples of the graph, when known. ``location``: the folder of a persistent store."""
+
+    def __init__(
+        self, store: ox.Store | None = None, union: bool = False, location: Path | None = None, size: int | None = None
+    ):
         self.store = store or ox.Store()
+        self.union = union
+        self.location = location
+        self.size = size
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> EmbeddedStore:
@@ -80,7 +89,7 @@ class EmbeddedStore:
         return store
 
     def __len__(self) -> int:
-        return len(self.store)
+        return self.size if self.size is not None else len(self.store)
 
     def query(self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None):
         """Run a query; parameters are bound as RDF terms by the engine.
@@ -105,8 +114,44 @@ class EmbeddedStore:
         if subs:
             with contextlib.suppress(QueryError, SyntaxError):
                 text = written_in_place(sparql, {name: term_text(term) for name, term in bound.items()})
-                return self.store.query(text, prefixes=PREFIXES, substitutions=subs)
-        return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
+                return self.store.query(
+                    text, prefixes=PREFIXES, substitutions=subs, use_default_graph_as_union=self.union
+                )
+        return self.store.query(
+            sparql, prefixes=PREFIXES, substitutions=subs or None, use_default_graph_as_union=self.union
+        )
+
+    def view(self):
+        """The pyoxigraph store for code that queries it directly: its default graph reads as the union."""
+        return UnionView(self.store) if self.union else self.store
+
+    def ntriples(self) -> bytes:
+        """The graph (the default graph, or with ``union`` every graph) as N-Triples."""
+        graphs = [ox.DefaultGraph(), *sorted(self.store.named_graphs(), key=str)] if self.union else [ox.DefaultGraph()]
+        return b"".join(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs)
+
+    def portable(self) -> bytes:
+        """The store as N-Quads for another process (whose store reads the default graph): with
+        ``union``, every graph in the default graph."""
+        return self.ntriples() if self.union else self.store.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+
+class UnionView:
+    """A pyoxigraph store whose default graph is the union of its graphs, for code written for one
+    graph (the compiled SHACL engine)."""
+
+    def __init__(self, store: ox.Store):
+        self._store = store
+
+    def query(self, query: str, **options):
+        return self._store.query(query, use_default_graph_as_union=True, **options)
+
+    def quads_for_pattern(self, subject, predicate, object, graph_name=None):
+        any_graph = graph_name is None or isinstance(graph_name, ox.DefaultGraph)
+        return self._store.quads_for_pattern(subject, predicate, object, None if any_graph else graph_name)
+
+    def __len__(self) -> int:
+        return len(self._store)
 
 
 SYNTAX_RE = re.compile(r"error at (?P<line>\d+):(?P<column>\d+): (?P<message>.*)", re.S)

@@ -24,7 +24,8 @@ import re
 
 from ipgraph.errors import SourceError
 from ipgraph.ingest.formats import SourceText
-from ipgraph.ingest.records import Document, Measure, Section, Task
+from ipgraph.ingest.reader.clauses import due
+from ipgraph.ingest.records import Assignment, Deadline, Document, Measure, Section, Selector, Task
 
 NAME = "cnipa-tasklist"
 EXPECTS = "the header row 任务清单<TAB>落实举措<TAB>责任部门<TAB>完成时间"
@@ -62,9 +63,20 @@ def detect(text: str) -> bool:
 def parse(source: SourceText) -> Document:
     """Parse a task list into records, or raise SourceError naming the line."""
     state = _State(source.path)
+    offset = 0
     for number, raw in enumerate(source.lines, start=1):
+        state.offset = offset
         state.feed(number, raw)
+        offset += len(raw) + 1
     return state.finish(source)
+
+
+def _selector(raw: str, part: str, line: int, offset: int, after: int = 0) -> Selector | None:
+    """Where ``part`` stands in the row ``raw`` (line ``line``, starting at ``offset`` in the text)."""
+    start = raw.find(part, after)
+    if start < 0 or not part:
+        return None
+    return Selector(line, offset + start, offset + start + len(part), part, line)
 
 
 def numeral_value(numeral: str) -> int | None:
@@ -111,7 +123,9 @@ def canonical_opening(text: str) -> str:
     return re.sub(r"^国家知识产权局\s*[:：]", "国家知识产权局：", text)
 
 
-def split_measures(cell: str, path: str, line: int, task: int) -> tuple[Measure, ...]:
+def split_measures(
+    cell: str, path: str, line: int, task: int, locate=lambda paragraph, after: None
+) -> tuple[Measure, ...]:
     """Split the measures cell into <p> paragraphs and recognise who each addresses."""
     rest = PARAGRAPH_RE.sub("", cell)
     if rest.strip():
@@ -122,7 +136,10 @@ def split_measures(cell: str, path: str, line: int, task: int) -> tuple[Measure,
     if not paragraphs:
         raise SourceError(path, f"task {task}: expected at least one <p>…</p> measure", line, "落实举措")
     measures = []
+    after = 0
     for index, paragraph in enumerate(paragraphs, start=1):
+        where = locate(paragraph.strip(), after)
+        after = where.end if where else after
         text = canonical_opening(paragraph.strip())
         actor = next((key for prefix, key in ACTORS if text.startswith(prefix)), None)
         if actor is None:
@@ -134,7 +151,7 @@ def split_measures(cell: str, path: str, line: int, task: int) -> tuple[Measure,
                 line,
                 "落实举措",
             )
-        measures.append(Measure(index, actor, text, line))
+        measures.append(Measure(index, actor, text, line, where))
     return tuple(measures)
 
 
@@ -143,6 +160,8 @@ class _State:
 
     def __init__(self, path: str):
         self.path = path
+        self.offset = 0  # of the current line in the text
+        self.raw = ""
         self.title: str | None = None
         self.year = 0
         self.header_seen = False
@@ -153,6 +172,7 @@ class _State:
         return SourceError(self.path, message, line, field)
 
     def feed(self, line: int, raw: str) -> None:
+        self.raw = raw
         cells = [c.strip() for c in raw.rstrip().split("\t")]
         while len(cells) > 1 and not cells[-1]:
             cells.pop()
@@ -223,18 +243,47 @@ class _State:
         names = split_bodies(bodies)
         if not names:
             raise self.error(line, f"task {number}: no department in {bodies!r}", "责任部门")
+        cells_start = self.raw.find(measures) if measures else 0
+        bodies_at = self.raw.find(bodies, cells_start + len(measures))
+        deadline_at = self.raw.find(completion, bodies_at + len(bodies))
+
+        def locate(part: str, after: int) -> Selector | None:
+            return _selector(self.raw, part, line, self.offset, max(cells_start, after - self.offset))
+
         self.tasks.append(
             Task(
                 number=number,
                 title=m["title"].strip().rstrip("。"),
                 section=len(self.sections),
                 line=line,
-                measures=split_measures(measures, self.path, line, number),
+                measures=split_measures(measures, self.path, line, number, locate),
                 bodies=names,
                 responsibility=bodies,
                 completion=completion,
+                label=ascii_digits(m["number"]),
+                assignments=self._assignments(names, bodies, bodies_at, line),
+                deadline=Deadline(
+                    completion,
+                    due(completion, self.year)[0],
+                    where=_selector(self.raw, completion, line, self.offset, deadline_at),
+                ),
+                where=Selector(line, self.offset, self.offset + len(self.raw), self.raw, line),
             )
         )
+
+    def _assignments(self, names: tuple[str, ...], cell: str, at: int, line: int) -> tuple[Assignment, ...]:
+        """Each department of the cell, pointing at its words (专利局审查部、自动化部: 自动化部 is written short)."""
+        out, after = [], at
+        for name in names:
+            written = (
+                name
+                if self.raw.find(name, after) >= 0
+                else next((name.removeprefix(o) for o in OFFICES if name.startswith(o)), name)
+            )
+            where = _selector(self.raw, written, line, self.offset, after)
+            after = (where.end - self.offset) if where else after
+            out.append(Assignment(name, written, "responsible", where=where))
+        return tuple(out)
 
     def finish(self, source: SourceText) -> Document:
         if self.title is None:

@@ -1,0 +1,112 @@
+"""Deterministic Turtle, written in one pass over the sorted triples.
+
+The layout follows the Turtle ipgraph has always committed: prefixes, then one block per subject
+in sorted order, ``a`` first and the other predicates sorted by IRI, several objects of a
+predicate one per line. Each term is written once per occurrence, by string operations only, so
+the cost is linear in the size of the graph (rdflib's long-Turtle writer looks up the longest
+namespace of every literal, which grows with its length).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import groupby
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+
+from ipgraph.prefixes import PREFIXES
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = PREFIXES["xsd"]
+XSD_STRING = XSD + "string"
+XSD_INTEGER = XSD + "integer"
+INDENT = "    "
+LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")  # a local name that needs no escaping
+INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+
+# Namespaces by length, longest first: an IRI is abbreviated with the longest one it starts with.
+_NAMESPACES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
+
+
+class TurtleWriter:
+    """Renders terms, remembering which prefixes were used."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self._iris: dict[str, str] = {}
+
+    def iri(self, value: str) -> str:
+        text = self._iris.get(value)
+        if text is None:
+            text = self._iris[value] = self._iri(value)
+        return text
+
+    def _iri(self, value: str) -> str:
+        for ns, prefix in _NAMESPACES:
+            if value.startswith(ns):
+                local = value[len(ns) :]
+                if LOCAL_NAME.match(local):
+                    self.used.add(prefix)
+                    return f"{prefix}:{local}"
+                break
+        return f"<{value}>"
+
+    def term(self, node) -> str:
+        kind = type(node)
+        if kind is URIRef:
+            return self.iri(node)
+        if kind is Literal:
+            return self.literal(node)
+        if kind is BNode:
+            return f"_:{node}"
+        return self.iri(str(node))
+
+    def literal(self, node: Literal) -> str:
+        text = str(node)
+        quoted = '"' + (NEEDS_ESCAPE.sub(_escape, text) if NEEDS_ESCAPE.search(text) else text) + '"'
+        if node.language:
+            return f"{quoted}@{node.language}"
+        datatype = str(node.datatype) if node.datatype else XSD_STRING
+        if datatype == XSD_STRING:
+            return quoted
+        if datatype == XSD_INTEGER and INTEGER.match(text):
+            return text
+        return f"{quoted}^^{self.iri(datatype)}"
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group()
+    return ESCAPES.get(ch) or f"\\u{ord(ch):04X}"
+
+
+def _subject_key(node) -> tuple[int, str]:
+    return (isinstance(node, BNode), str(node))
+
+
+def _predicate_key(node) -> tuple[bool, str]:
+    return (str(node) != RDF_TYPE, str(node))
+
+
+def turtle(triples: Iterable[tuple[Any, Any, Any]], header: str = "") -> str:
+    """The triples as Turtle: byte-identical for the same set of triples, whatever their order."""
+    writer = TurtleWriter()
+    ordered = sorted(triples, key=lambda t: (_subject_key(t[0]), _predicate_key(t[1])))
+    blocks = []
+    for subject, rest in groupby(ordered, key=lambda t: t[0]):
+        lines = [writer.term(subject)]
+        for predicate, group in groupby(rest, key=lambda t: t[1]):
+            verb = "a" if str(predicate) == RDF_TYPE else writer.iri(str(predicate))
+            objects = sorted(writer.term(t[2]) for t in group)
+            if len(objects) == 1:
+                lines.append(f"{INDENT}{verb} {objects[0]} ;")
+            else:
+                lines.append(f"{INDENT}{verb}")
+                lines.extend(f"{INDENT * 2}{text} ," for text in objects[:-1])
+                lines.append(f"{INDENT * 2}{objects[-1]} ;")
+        blocks.append("\n".join(lines) + "\n.\n")
+    prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in sorted(writer.used))
+    return header + prefixes + "\n" + "\n".join(blocks)
