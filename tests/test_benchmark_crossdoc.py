@@ -11,7 +11,7 @@ from benchmarks import crossdoc
 
 @pytest.mark.slow
 def test_a_small_scale_builds_bounded_links_and_aligned_editions(tmp_path):
-    row = crossdoc.measure(16_000, tmp_path, repeats=1)
+    row = crossdoc.measure(48_000, tmp_path, repeats=1)
     # Ten regional series of yearly editions: from the eleventh document on, editions have a predecessor.
     assert row["documents"] > 10
     assert 0 < row["title_links"] <= 2 * 3 * row["tasks"]
