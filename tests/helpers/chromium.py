@@ -70,7 +70,7 @@ class DevTools:
             raise RuntimeError(f"{expression}: {answer['exceptionDetails']}")
         return answer["result"].get("value")
 
-    def wait_until(self, expression: str, seconds: float = 20):
+    def wait_until(self, expression: str, seconds: float = 60):
         """The first truthy value of ``expression``, evaluated every 0.1 s."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

@@ -81,10 +81,10 @@ class PoolClosed(QueryError):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, ctx: Any, graph: bytes, memory: int | None, network: bool):
+    def __init__(self, ctx: Any, graph: bytes, union: bool, memory: int | None, network: bool):
         self.conn, theirs = ctx.Pipe()
         self.process = ctx.Process(
-            target=_work, args=(theirs, graph, memory, network), name="ipgraph-query", daemon=True
+            target=_work, args=(theirs, graph, union, memory, network), name="ipgraph-query", daemon=True
         )
         self.process.start()
         theirs.close()
@@ -133,6 +133,8 @@ class QueryPool:
     def __init__(self, store: EmbeddedStore, size: int, memory: int | None, network: bool = False):
         self.ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         self.graph = store.store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        # A persistent store keeps each document in its named graph and reads their union.
+        self.union = store.union
         self.memory = memory
         self.network = network
         self.lock = threading.Lock()
@@ -143,7 +145,7 @@ class QueryPool:
             self.idle.put(self._start())
 
     def _start(self) -> Worker:
-        worker = Worker(self.ctx, self.graph, self.memory, self.network)
+        worker = Worker(self.ctx, self.graph, self.union, self.memory, self.network)
         with self.lock:
             self.workers.add(worker)
         return worker
@@ -193,11 +195,13 @@ def _end_with_the_server() -> None:
     os._exit(1)
 
 
-def _work(conn: multiprocessing.connection.Connection, graph: bytes, memory: int | None, network: bool) -> None:
+def _work(
+    conn: multiprocessing.connection.Connection, graph: bytes, union: bool, memory: int | None, network: bool
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     faulthandler.disable()  # an allocation failure at the memory limit aborts; the server reports it
     threading.Thread(target=_end_with_the_server, daemon=True).start()
-    store = EmbeddedStore()
+    store = EmbeddedStore(union=union)
     store.store.load(graph, format=ox.RdfFormat.N_QUADS)
     del graph
     limit_memory(memory)
