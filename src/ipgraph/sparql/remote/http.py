@@ -13,6 +13,7 @@ origin only: a redirect to another origin is refused when there are credentials 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import netrc
 import os
@@ -95,12 +96,24 @@ async def _exchange(method: str, url: str, timeout: float, what: str, kwargs: di
     with anyio.fail_after(timeout):
         async with httpx.AsyncClient(timeout=timeout, headers={"User-Agent": AGENT}) as client:
             message = client.build_request(method, url, **kwargs)
+            if isinstance(auth, httpx.DigestAuth) and kwargs.get("content"):
+                await _challenge(client, url, auth)
             for _ in range(MAX_REDIRECTS + 1):
                 response = await client.send(message, auth=auth if _origin(str(message.url)) == origin else None)
                 if not response.is_redirect:
                     return _checked(url, response, what)
                 message = _redirected(url, response, auth is not None, origin)
     raise StoreError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+async def _challenge(client: httpx.AsyncClient, url: str, auth: httpx.DigestAuth) -> None:
+    """Take the store's digest challenge with a request that has no body.
+
+    The first request under digest authentication goes without credentials and is refused; a store
+    may close the connection before it has read a large body (Virtuoso does), which loses the
+    answer. With the challenge in hand, ``auth`` signs the real request on its first sending."""
+    with contextlib.suppress(httpx.TransportError):
+        await client.request("HEAD", url, auth=auth)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
