@@ -35,6 +35,7 @@ from lxml import html as lxml_html
 from ipgraph.errors import SourceError
 from ipgraph.ingest.formats.model import Locator, SourceText
 from ipgraph.ingest.formats.tables import clean, grid, rows_text, span
+from ipgraph.ingest.govcn import METADATA_KEYS
 from ipgraph.ingest.source import decode
 
 MEDIA_TYPE = "text/html"
@@ -61,19 +62,6 @@ BLOCK_TAGS = frozenset(
 PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "dd", "dt", "caption"})
 CELL_TAGS = ("td", "th")
 
-# The gov.cn metadata block's labels, as printed (spaces inside ignored) → the key used.
-METADATA_KEYS = {
-    "索引号": "索引号",
-    "主题分类": "主题分类",
-    "分类": "主题分类",
-    "发布机构": "发布机构",
-    "发文机关": "发布机构",
-    "文号": "文号",
-    "发文字号": "文号",
-    "成文日期": "成文日期",
-    "发布日期": "发布日期",
-    "有效性": "有效性",
-}
 LABEL_STRIP_RE = re.compile(r"[\s\u3000•·:：]+")
 LABELLED_RE = re.compile(
     r"^[\s\u3000•·]*(?P<label>[\u4e00-\u9fff][\u4e00-\u9fff\s\u3000]{0,7}?)\s*[:：]\s*(?P<value>.*)$"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ipgraph.ingest.govcn import METADATA_KEYS
 from ipgraph.ingest.reader.clauses import due
 from ipgraph.ingest.reader.normalise import Span
 from ipgraph.ingest.records import Deadline, Notice, Selector
@@ -26,19 +27,6 @@ ATTACHMENT = re.compile(r"^附件(?:\d*)(?:[：]\s*(?P<title>.*))?$")
 NOTICE_TEXT = re.compile(r"^(经.{2,40}同意|现将|现印发|特此通知|请各|请结合|请认真)")
 REPLY_BY = re.compile(r"请于(?P<date>\d{4}年\d{1,2}月\d{1,2}日)前")
 PUBLISHED = re.compile(r"^发布时间：(?P<date>\d{8}|\d{4}年\d{1,2}月\d{1,2}日)")
-# gov.cn metadata labels (spaces removed) → the canonical key.
-METADATA_KEYS = {
-    "索引号": "索引号",
-    "分类": "分类",
-    "主题分类": "分类",
-    "发布机构": "发布机构",
-    "发文机关": "发布机构",
-    "文号": "文号",
-    "发文字号": "文号",
-    "成文日期": "成文日期",
-    "发布日期": "发布日期",
-    "有效性": "有效性",
-}
 METADATA_LINE = re.compile(r"^(?:•\s*)?(?P<key>[\u4e00-\u9fff ]{2,9}?)\s*：\s*(?P<value>.+)$")
 
 
