@@ -83,6 +83,22 @@ def test_notice(case):
         )
 
 
+def test_table(case):
+    """The task table's layout and header rows; a header that repeats after a page break is listed in
+    ``repeated_headers`` only where its labels differ from the first header's."""
+    expected, doc = case
+    want = expected.get("table")
+    if want is None:
+        assert doc.table is None
+        return
+    assert doc.table is not None
+    assert doc.table.layout == want["layout"]
+    assert [line for line, _labels in doc.table.headers] == want["header_lines"]
+    first, *repeats = [list(labels) for _line, labels in doc.table.headers]
+    assert first == want["columns"]
+    assert repeats == want.get("repeated_headers", [want["columns"]] * (len(want["header_lines"]) - 1))
+
+
 def test_headings(case):
     expected, doc = case
     got = [(s.level, s.numeral, s.title, s.line) for s in doc.sections]

@@ -116,6 +116,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class TableShape:
+    """How a document's task table was written: what separates its cells, and its header rows."""
+
+    layout: str  # "tab" | "pipe" | "spaces" | "cell-per-line"
+    headers: tuple[tuple[int, tuple[str, ...]], ...]  # (line, labels): the header row and each repeat of it
+
+
+@dataclass(frozen=True)
 class Document:
     key: str  # IRI-safe identifier, e.g. "cnipa-tasklist-2021"
     layout: str
@@ -134,3 +142,4 @@ class Document:
     ignored: tuple[tuple[int, str], ...] = ()  # (line, why): lines that yield nothing (noise, text before the title)
     title_line: int = 1
     title_end_line: int = 1
+    table: TableShape | None = None  # a document whose tasks are the rows of a table

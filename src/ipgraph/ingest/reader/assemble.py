@@ -33,7 +33,17 @@ from ipgraph.ingest.reader.structure import (
     paragraphs,
     segment,
 )
-from ipgraph.ingest.records import Assignment, Deadline, Document, Measure, Section, Selector, Task, Warning
+from ipgraph.ingest.records import (
+    Assignment,
+    Deadline,
+    Document,
+    Measure,
+    Section,
+    Selector,
+    TableShape,
+    Task,
+    Warning,
+)
 
 ACTOR = "responsible-bodies"
 PUBLISHER = re.compile(r"^(?:印发单位|发布单位|发布机关)：\s*(?P<name>\S+)$")
@@ -125,10 +135,14 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
         elif why_noise(span.text) in (None, LONE_NUMBER):  # a lone number may be a cell; prose drops it
             body.append((number, span, spaced[i][1]))
     header = tables.find_header([(n, s) for n, _t, s in body])
-    ignored = ignored_lines(tight, found[0] if found else 0, used, header is not None and header[1] == "cells")
+    cell_per_line = header is not None and header[1] == tables.CELL_PER_LINE
+    ignored = ignored_lines(tight, found[0] if found else 0, used, cell_per_line)
+    shape = None
     if header:
         index, layout, labels = header
-        reader.table(tables.read_table([(n, s) for n, _t, s in body], index, layout, labels))
+        table = tables.read_table([(n, s) for n, _t, s in body], index, layout, labels)
+        reader.table(table)
+        shape = TableShape(table.layout, tuple((line, tuple(names)) for line, names in table.headers))
     else:
         reader.prose([(n, s) for n, s, _s in body])
     has_body = bool(body) and bool(reader.sections or reader.tasks or found)
@@ -155,6 +169,7 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
         ignored=ignored,
         title_line=text.line(title_span.start),
         title_end_line=text.line(max(title_span.start, title_span.end - 1)),
+        table=shape,
     )
 
 

@@ -7,7 +7,8 @@ way back, so every record can point at the characters of the original text
 
 What is normalised, per character (one in, one out): half-width punctuation to the
 full-width forms of the published texts, full-width letters and digits to ASCII,
-traditional to simplified characters (OpenCC ``t2s``), financial numerals at a heading
+traditional to simplified characters (OpenCC ``t2s``), words a mirror's converter
+got wrong (着作权 → 著作权), financial numerals at a heading
 (壹、) to plain ones. What is dropped: spaces between CJK characters and inside brackets
 and quotes (PDF extraction), pinyin glosses after characters. Joining wrapped lines is
 concatenation of spans (:meth:`Span.__add__`).
@@ -22,6 +23,8 @@ from functools import cache
 import opencc
 
 HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+# Words that mirrors' converters get wrong, as the simplified word they stand for (same length: one for one).
+MISCONVERSIONS = {"着作": "著作"}
 FINANCIAL_NUMERALS = str.maketrans("壹贰叁肆伍陆柒捌玖拾", "一二三四五六七八九十")
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # A character next to which a space is a PDF artefact: CJK, full-width punctuation, digits before 年/月.
@@ -82,6 +85,12 @@ def _convert(text: str) -> str:
     return "".join(c if len(c := _converter().convert(ch)) == 1 else ch for ch in text)
 
 
+def _misconversions(text: str) -> str:
+    for wrong, right in MISCONVERSIONS.items():
+        text = text.replace(wrong, right)
+    return text
+
+
 def _char(ch: str) -> str:
     if ch in HALF_TO_FULL:
         return HALF_TO_FULL[ch]
@@ -107,7 +116,7 @@ def _quotes(text: str) -> str:
 
 def normalise_line(line: str, offset: int, *, keep_spaces: bool = False) -> Span:
     """One original line (starting at ``offset`` in the original text) as a normalised span."""
-    chars = _quotes("".join(_char(ch) for ch in _convert(line)))
+    chars = _quotes("".join(_char(ch) for ch in _misconversions(_convert(line))))
     head = re.match(r"^\s*[壹贰叁肆伍陆柒捌玖拾]+(?=、)", chars)
     if head:
         chars = chars[: head.end()].translate(FINANCIAL_NUMERALS) + chars[head.end() :]

@@ -42,6 +42,7 @@ COLUMNS = {
 # Columns whose text wraps onto the next line in space-separated copies, in order.
 WRAPPING = ("task", "measure", "responsible", "lead", "participant")
 MIN_LABELS = 3
+CELL_PER_LINE = "cell-per-line"  # one cell per line (paragraph), rows of as many lines as labels
 SECTION_ROW = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -55,9 +56,9 @@ class Row:
 
 @dataclass
 class Table:
-    layout: str  # "tab" | "pipe" | "spaces" | "cells"
+    layout: str  # "tab" | "pipe" | "spaces" | "cell-per-line"
     columns: list[str]
-    header_lines: list[int] = field(default_factory=list)
+    headers: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, labels) of each header row
     rows: list[Row | tuple[int, Span]] = field(default_factory=list)  # a row, or (line, section heading)
 
 
@@ -99,35 +100,58 @@ def find_header(lines: list[tuple[int, Span]]) -> tuple[int, str, list[str]] | N
             labels = _labels(split_cells(span, layout))
             if labels:
                 return index, layout, labels
-        labels = []
-        for _, cell in lines[index:]:
-            name = cell.text.strip()
-            if name not in COLUMNS:
-                break
-            labels.append(name)
-        if len(labels) >= MIN_LABELS and any(COLUMNS[n] == "task" for n in labels):
-            return index, "cells", labels
+        if labels := _header_cells(lines, index):
+            return index, CELL_PER_LINE, labels
     return None
+
+
+def _header_cells(lines: list[tuple[int, Span]], index: int) -> list[str] | None:
+    """The labels of a header written one cell per line from ``lines[index]`` on, or None."""
+    labels = []
+    for _, cell in lines[index:]:
+        name = cell.text.strip()
+        if name not in COLUMNS:
+            break
+        labels.append(name)
+    if len(labels) >= MIN_LABELS and any(COLUMNS[n] == "task" for n in labels):
+        return labels
+    return None
+
+
+def _read_cell_per_line(table: Table, lines: list[tuple[int, Span]], start: int, roles: list[str]) -> None:
+    """Rows of as many lines as the header has labels; a header repeated after a page break is skipped."""
+    width = len(roles)
+    table.headers.append((lines[start][0], table.columns))
+    body = [(n, s) for n, s in lines[start + width :] if s.text.strip()]
+    chunks: list[list[tuple[int, Span]]] = []
+    index = 0
+    while index < len(body):
+        if (not chunks or len(chunks[-1]) == width) and (repeat := _header_cells(body, index)):
+            table.headers.append((body[index][0], repeat))
+            index += len(repeat)
+            continue
+        if not chunks or len(chunks[-1]) == width:
+            chunks.append([])
+        chunks[-1].append(body[index])
+        index += 1
+    for chunk in chunks:
+        by_role = {role: span.strip() for role, (_, span) in zip(roles, chunk, strict=False)}
+        table.rows.append(Row(chunk[0][0], by_role, chunk[-1][0], len(chunk) == width))
 
 
 def read_table(lines: list[tuple[int, Span]], start: int, layout: str, labels: list[str]) -> Table:
     table = Table(layout, labels)
     roles = [COLUMNS.get(n, n) for n in labels]
-    if layout == "cells":
-        table.header_lines.append(lines[start][0])
-        body = [(n, s) for n, s in lines[start + len(labels) :] if s.text.strip()]
-        for i in range(0, len(body), len(labels)):
-            chunk = body[i : i + len(labels)]
-            by_role = {role: span.strip() for role, (_, span) in zip(roles, chunk, strict=False)}
-            table.rows.append(Row(chunk[0][0], by_role, chunk[-1][0], len(chunk) == len(labels)))
+    if layout == CELL_PER_LINE:
+        _read_cell_per_line(table, lines, start, roles)
         return table
     current: Row | None = None
     for number, span in lines[start:]:
         if not span.text.strip() or span.text.strip().isdigit():
             continue
         cells = split_cells(span, layout)
-        if _labels(cells):
-            table.header_lines.append(number)
+        if found := _labels(cells):
+            table.headers.append((number, found))
             current = None
             continue
         first = cells[0].text if cells else ""
