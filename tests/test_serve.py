@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,11 +16,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import Namespace
 from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
+from ipgraph import paths
+from ipgraph.sparql import persist
+from ipgraph.sparql.deferred import DeferredStore, current_store
 from ipgraph.sparql.library import library, parse_header
 from ipgraph.sparql.remote import remote_runner, run_remote
 from ipgraph.sparql.run import run_embedded
 from ipgraph.web.app import create_app
-from ipgraph.web.limits import Limits
+from ipgraph.web.limits import Limits, MiB
 from tests.helpers.servers import running
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -262,3 +267,58 @@ def test_the_network_view_is_served(client):
     response = client.get("/network")
     assert response.status_code == 200
     assert "运用促进司" in response.text
+
+
+# ---------------------------------------------------------------- on a persistent store
+
+HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i LIMIT 1"
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) != STR(?i)) }"
+PROTECTION = "https://w3id.org/ipgraph/id/org/cnipa/protection"
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> Path:
+    """A copy of the bundled graph with its persistent store beside it."""
+    path = tmp_path_factory.mktemp("stored") / "g.ttl"
+    shutil.copy(paths.BUNDLED_GRAPH, path)
+    persist.create(path)
+    return path
+
+
+def protection_tasks(rows: list[dict]) -> int:
+    return next(int(r["tasks"]["value"]) for r in rows if r["department"]["value"] == PROTECTION)
+
+
+def test_serve_opens_a_current_store_in_its_own_process_only_when_it_reads_it(stored):
+    store = current_store(stored)
+    assert isinstance(store, DeferredStore) and "store" not in vars(store)
+    opened = persist.read_only(persist.state(stored).version)
+    assert len(store) == len(opened) == len(opened.store)  # the size comes from the store's record
+    assert "store" not in vars(store)
+    assert protection_tasks(run_embedded(store, library()["tasks-per-department"]).rows) == 7
+    assert "store" in vars(store)
+
+
+def test_a_stale_store_is_not_served_as_it_is(stored, tmp_path):
+    changed = tmp_path / "g.ttl"
+    shutil.copytree(persist.location(stored), persist.location(changed), symlinks=True)
+    changed.write_bytes(stored.read_bytes() + b"\n# changed\n")
+    assert current_store(changed) is None  # ipgraph serve then opens it as every command does (rebuilt)
+
+
+def test_workers_open_the_persistent_store_themselves_within_every_limit(stored):
+    store = current_store(stored)
+    limits = Limits(timeout=2, workers=1, memory=64 * MiB)
+    app = create_app(store, limits)
+    with running(app, limits) as url, httpx.Client(base_url=url, timeout=60) as client:
+        named = client.get("/queries/tasks-per-department.json")
+        hungry = client.get("/sparql", params={"query": HUNGRY})
+        endless = client.get("/sparql", params={"query": ENDLESS})
+        after = client.get("/sparql", params={"query": TASKS})
+        source = app.state.engine.pool.source
+    assert source == persist.state(stored).version  # a folder to open, not the graph sent as N-Quads
+    assert named.status_code == 200 and protection_tasks(named.json()["results"]["bindings"]) == 7
+    assert hungry.status_code == 503 and "more than 64 MiB of memory" in hungry.text
+    assert endless.status_code == 503 and "time limit of 2 s" in endless.text
+    assert after.status_code == 200 and len(after.json()["results"]["bindings"]) == 22  # a new worker
+    assert "store" not in vars(store)  # the server's own process never needed the store

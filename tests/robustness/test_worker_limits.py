@@ -143,9 +143,9 @@ def test_a_stopped_server_leaves_no_query_running_and_stops_at_once(sig):
     server = ipgraph("serve", "--port", str(port), "--timeout", "60")
     try:
         wait_for_port(port, process=server)
-        children = children_of(server.pid)
         with httpx.Client(timeout=1) as client, contextlib.suppress(httpx.TimeoutException):  # the query runs on
             client.get(f"http://127.0.0.1:{port}/sparql", params={"query": ENDLESS})
+        children = children_of(server.pid)  # the workers too: they start while the server listens
         started = time.monotonic()
         os.kill(server.pid, sig)
         server.wait(timeout=BOUND)

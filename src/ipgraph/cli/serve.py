@@ -56,13 +56,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ipgraph.cli.load import open_store
     from ipgraph.errors import IpgraphError
+    from ipgraph.sparql.deferred import current_store
+    from ipgraph.sparql.pool import QueryPool, start_fork_server
     from ipgraph.web.limits import Limits
-    from ipgraph.web.server import serve
 
     if args.timeout <= 0 or args.max_rows <= 0 or args.max_memory <= 0:
         raise IpgraphError("--timeout, --max-rows and --max-memory must be positive")
-    store = open_store(args.graph, not args.no_entailments)
-    print(f"ipgraph: serving {len(store)} triples at http://{args.host}:{args.port}/ (SPARQL at /sparql); Ctrl-C stops")
+    start_fork_server()  # it prepares the query workers while this process opens the store
+    store = current_store(args.graph) if not args.no_entailments else None
+    store = store or open_store(args.graph, not args.no_entailments)
     limits = Limits(
         timeout=args.timeout,
         max_rows=args.max_rows,
@@ -71,5 +73,14 @@ def run(args: argparse.Namespace) -> int:
         hosts=tuple(args.allowed_host),
         answers=max(0, args.answers),
     )
-    serve(store, args.host, args.port, limits)
+    # The workers start (in the background) while this process imports the web server.
+    pool = QueryPool(store, limits.workers, limits.memory, limits.allow_service)
+    try:
+        from ipgraph.web.server import serve
+
+        where = f"http://{args.host}:{args.port}/"
+        print(f"ipgraph: serving {len(store)} triples at {where} (SPARQL at /sparql); Ctrl-C stops")
+        serve(store, args.host, args.port, limits, pool)
+    finally:
+        pool.close()
     return 0

@@ -4,8 +4,11 @@ killed and replaced when its query passes the time limit or dies at its memory l
 pyoxigraph cannot cancel a running query and a thread cannot be stopped, so a query that must be
 stoppable runs in another process. Forking one per query costs more than most queries, and forking
 from a threaded server is unsafe (it can deadlock), so the workers are started once, by
-multiprocessing's fork server: a single-threaded process started with the pool, which forks every
-worker, the replacements too. Each worker loads the graph (sent as N-Quads) once.
+multiprocessing's fork server: a single-threaded process started with the pool, which imports this
+module once and forks every worker, the replacements too. A worker over a persistent store opens it
+read-only (milliseconds, whatever its size); over a graph held in memory it loads the graph, sent as
+N-Quads, once. The pool starts in the background: a server listens at once, and a query waits for
+the first worker that is ready.
 
 Network: unless federated queries are allowed, a worker cannot open network connections
 (``ipgraph.sparql.sandbox``), so a SERVICE that got past the endpoint's reading of the query
@@ -30,12 +33,14 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.errors import QueryError, QueryMemoryError, QueryTimeout, ServiceRefused
+from ipgraph.errors import IpgraphError, QueryError, QueryMemoryError, QueryTimeout, ServiceRefused
 from ipgraph.sparql import sandbox
+from ipgraph.sparql.persist import read_only
 from ipgraph.sparql.run import (
     Dataset,
     Terms,
@@ -50,6 +55,9 @@ from ipgraph.sparql.run import (
 from ipgraph.sparql.store import EmbeddedStore
 
 START_SECONDS = 600.0  # loading a large graph into a new worker
+
+# What a worker reads: the folder of a persistent store (opened read-only) or the graph as N-Quads.
+Source = Path | bytes
 
 
 @dataclass(frozen=True)
@@ -81,10 +89,10 @@ class PoolClosed(QueryError):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, ctx: Any, graph: bytes, union: bool, memory: int | None, network: bool):
+    def __init__(self, ctx: Any, source: Source, union: bool, memory: int | None, network: bool):
         self.conn, theirs = ctx.Pipe()
         self.process = ctx.Process(
-            target=_work, args=(theirs, graph, union, memory, network), name="ipgraph-query", daemon=True
+            target=_work, args=(theirs, source, union, memory, network), name="ipgraph-query", daemon=True
         )
         self.process.start()
         theirs.close()
@@ -127,12 +135,33 @@ class Worker:
         self.process.join()
 
 
+def _context() -> Any:
+    if sys.platform == "win32":
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])  # imported once by the fork server, so already in every worker
+    return ctx
+
+
+def start_fork_server() -> None:
+    """Start the process that forks the workers now: it imports what they need while the caller goes on
+    (a server opening its store and importing the web framework)."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 class QueryPool:
-    """``size`` worker processes over one graph; ``run`` may be called from any thread."""
+    """``size`` worker processes over one graph; ``run`` may be called from any thread.
+
+    The workers are started by a thread of their own, so that making the pool takes no time: ``run``
+    waits for the first that is ready."""
 
     def __init__(self, store: EmbeddedStore, size: int, memory: int | None, network: bool = False):
-        self.ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        self.graph = store.store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        self.ctx = _context()
+        self.store = store
+        self.source: Source | None = store.location  # a graph in memory is dumped by the starting thread
         # A persistent store keeps each document in its named graph and reads their union.
         self.union = store.union
         self.memory = memory
@@ -141,13 +170,28 @@ class QueryPool:
         self.workers: set[Worker] = set()
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self.closed = False
-        for _ in range(size):
-            self.idle.put(self._start())
+        self.failure: str | None = None
+        self.starter = threading.Thread(target=self._start_all, args=(size,), name="ipgraph-pool", daemon=True)
+        self.starter.start()
+
+    def _start_all(self, size: int) -> None:
+        try:
+            if self.source is None:
+                self.source = self.store.store.dump(format=ox.RdfFormat.N_QUADS) or b""
+            for _ in range(size):
+                if self.closed:
+                    return
+                self.idle.put(self._start())
+        except Exception as exc:  # reported to every query that waits for a worker
+            self.failure = f"the query workers did not start: {type(exc).__name__}: {exc}"
 
     def _start(self) -> Worker:
-        worker = Worker(self.ctx, self.graph, self.union, self.memory, self.network)
+        assert self.source is not None
+        worker = Worker(self.ctx, self.source, self.union, self.memory, self.network)
         with self.lock:
             self.workers.add(worker)
+            if self.closed:  # closed while this one started
+                worker.stop()
         return worker
 
     def _replace(self, worker: Worker) -> Worker:
@@ -157,13 +201,24 @@ class QueryPool:
             self.workers.discard(worker)
         return self._start()
 
+    def _take(self) -> Worker:
+        """An idle worker, waiting for one (the first ones may still be starting)."""
+        while True:
+            try:
+                return self.idle.get(timeout=0.5)
+            except queue.Empty:
+                if self.closed:
+                    raise PoolClosed("the server is stopping") from None
+                if self.failure is not None:
+                    raise QueryError(self.failure) from None
+
     def run(self, job: Job, timeout: float | None) -> Any:
         """The answer of one worker; a worker whose query failed by time or memory is replaced.
 
         Callers wait for a free worker; the web engine lets no more callers in than there are workers."""
         if self.closed:
             raise PoolClosed("the server is stopping")
-        worker = self.idle.get()
+        worker = self._take()
         try:
             return worker.run(job, timeout, self.memory)
         except QueryError as exc:
@@ -177,8 +232,8 @@ class QueryPool:
 
     def close(self) -> None:
         """Stop every worker, busy or not: a query still running ends without an answer."""
-        self.closed = True
         with self.lock:
+            self.closed = True
             workers, self.workers = list(self.workers), set()
         for worker in workers:
             worker.stop()
@@ -195,15 +250,26 @@ def _end_with_the_server() -> None:
     os._exit(1)
 
 
+def _open(source: Source, union: bool) -> EmbeddedStore:
+    if isinstance(source, Path):
+        return read_only(source)
+    store = EmbeddedStore(union=union)
+    store.store.load(source, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
 def _work(
-    conn: multiprocessing.connection.Connection, graph: bytes, union: bool, memory: int | None, network: bool
+    conn: multiprocessing.connection.Connection, source: Source, union: bool, memory: int | None, network: bool
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     faulthandler.disable()  # an allocation failure at the memory limit aborts; the server reports it
     threading.Thread(target=_end_with_the_server, daemon=True).start()
-    store = EmbeddedStore(union=union)
-    store.store.load(graph, format=ox.RdfFormat.N_QUADS)
-    del graph
+    try:
+        store = _open(source, union)
+    except IpgraphError as exc:
+        conn.send(("error", str(exc)))
+        return
+    del source
     limit_memory(memory)
     sandboxed = not network and sandbox.forbid_network()
     conn.send(("ready", None))

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ipgraph.sparql.library import library
+from ipgraph.sparql.pool import QueryPool
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web import editing, endpoint, pages, resources
 from ipgraph.web.engine import Engine
@@ -42,18 +43,19 @@ def create_app(
     store: EmbeddedStore,
     limits: Limits | None = None,
     network_page: Callable[[EmbeddedStore], str] | None = pages.network_view,
+    pool: QueryPool | None = None,
 ) -> Starlette:
     """The web application: a SPARQL endpoint, named-query URLs and the browser page over ``store``.
 
     ``network_page`` makes the page at ``/network`` from a store (a module-level function: it runs in a
-    query worker); None leaves the page out."""
+    query worker); None leaves the page out. ``pool``: the query workers, if already starting."""
     limits = limits or Limits()
     limit = Middleware(RequestLimits, max_body=limits.max_body, max_header=limits.max_header)
-    engine = Engine(store, limits)
+    engine = Engine(store, limits, pool)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine.start()  # the query workers, before the first request
+        engine.start()  # the query workers, in the background
         try:
             yield
         finally:

@@ -14,7 +14,6 @@ import pyoxigraph as ox
 
 from ipgraph import paths
 from ipgraph.errors import IpgraphError
-from ipgraph.ingest.formats import read_source
 from ipgraph.prefixes import IPG, PREFIXES
 from ipgraph.sparql.entailment import ENTAILED_GRAPH, ONTOLOGY_GRAPH
 from ipgraph.sparql.run import term_json
@@ -112,6 +111,8 @@ def passage(store: EmbeddedStore, description: Description) -> Passage | None:
     path = source_path(store, sources[0])
     if path is None:
         return None
+    from ipgraph.ingest.formats import read_source  # the document readers: heavy, and needed here only
+
     try:
         text = read_source(path).text.split("\n")
     except (IpgraphError, OSError):

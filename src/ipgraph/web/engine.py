@@ -49,13 +49,14 @@ class Answers:
 class Engine:
     """Runs queries on the embedded store within the limits.
 
-    The worker processes start with the app (``start``, before the server takes requests) and stop
-    with it (``close``): a server stopped while a query runs does not wait for it."""
+    The worker processes start with the app (``start``, in the background: the server takes requests
+    at once, and queries wait for the first worker ready) or before it, and stop with it (``close``):
+    a server stopped while a query runs does not wait for it."""
 
-    def __init__(self, store: EmbeddedStore, limits: Limits):
+    def __init__(self, store: EmbeddedStore, limits: Limits, pool: QueryPool | None = None):
         self.store = store
         self.limits = limits
-        self.pool: QueryPool | None = None
+        self.pool = pool  # one already starting, or made by ``start``
         self.answers = Answers(entries=limits.answers)
         self._slots: anyio.Semaphore | None = None  # made on first use, inside the event loop
 

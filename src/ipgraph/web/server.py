@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ipgraph.errors import IpgraphError
+from ipgraph.sparql.pool import QueryPool
 from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.app import create_app
 from ipgraph.web.connections import Connections, RequestClock
@@ -40,14 +41,20 @@ def server_config(app: ASGIApp, host: str, port: int, limits: Limits) -> uvicorn
     )
 
 
-def serve(store: EmbeddedStore, host: str = "127.0.0.1", port: int = 8000, limits: Limits | None = None) -> None:
-    """Serve until interrupted."""
+def serve(
+    store: EmbeddedStore,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    limits: Limits | None = None,
+    pool: QueryPool | None = None,
+) -> None:
+    """Serve until interrupted (``pool``: the query workers, if already starting)."""
     if not 0 <= port <= 65535:
         raise IpgraphError(f"--port {port}: not a TCP port")
     check_host(host)
     limits = limits or Limits()
     listener = listening_socket(host, port)
-    app = create_app(store, limits)
+    app = create_app(store, limits, pool=pool)
     Server(server_config(app, host, port, limits), app.state.engine).run(sockets=[listener])
 
 
