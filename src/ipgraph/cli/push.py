@@ -11,10 +11,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "push",
         help="load the graph into a remote SPARQL store (replaces one named graph, then verifies it)",
-        description="Replace a named graph in a remote store with the graph, atomically: the triples go "
-        "into a staging graph first (Graph Store Protocol PUT, or SPARQL Update INSERT DATA), are checked "
-        "(count and checksum), and one MOVE then replaces the target graph. On any failure the target graph "
-        "is left as it was. Credentials come from IPGRAPH_ENDPOINT_USER / IPGRAPH_ENDPOINT_PASSWORD "
+        description="Replace a named graph in a remote store with the graph, atomically: one SPARQL Update "
+        "drops the graph and inserts the triples (one transaction: a store that fails or dies keeps the old graph "
+        "or the new one), then the graph is read back and checked (count and checksum). With --protocol gsp or "
+        "update the triples go into a staging graph first, are checked, and one MOVE then replaces the target "
+        "graph. Credentials come from IPGRAPH_ENDPOINT_USER / IPGRAPH_ENDPOINT_PASSWORD "
         "(IPGRAPH_ENDPOINT_AUTH=basic|digest) or ~/.netrc, never from the command line.",
     )
     p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query endpoint")
@@ -24,10 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--protocol",
         choices=("gsp", "update", "replace"),
-        default="gsp",
-        help="how to send the triples: Graph Store Protocol PUT into a staging graph (default), SPARQL Update "
-        "INSERT DATA into it, or replace: one update replacing the graph, no staging graph (for stores whose "
-        "default graph is the union of all graphs)",
+        default="replace",
+        help="how to send the triples: replace (default): one update replacing the graph, no staging graph, "
+        "safe on every store; gsp: Graph Store Protocol PUT into a staging graph, checked before one MOVE "
+        "replaces the target; update: the same with SPARQL Update INSERT DATA. A store whose default graph is "
+        "the union of its graphs shows a staging graph to its queries while it exists, and after a store crash "
+        "mid-push until the next push: stage only into stores whose default graph is a graph of its own",
     )
     p.add_argument("--file", metavar="FILE", help="graph file to push (default: data/ipgraph.ttl)")
     p.add_argument(

@@ -13,6 +13,11 @@ from ipgraph.sparql.remote.http import request
 from ipgraph.sparql.remote.query import DEFAULT_TIMEOUT, run_text
 
 DEFAULT_GRAPH = "https://w3id.org/ipgraph/graph/tasklists"
+# Virtuoso, for one, refuses an INSERT DATA of a few thousand triples (SP031: generated SQL too long).
+REFUSED_WHOLE = (
+    "the store refused the graph in one update and left it as it was; a store that cannot take it whole "
+    "takes it staged: --protocol gsp (docs/triple-stores.md says on which stores that is safe)"
+)
 
 
 @dataclass(frozen=True)
@@ -85,23 +90,25 @@ def push(
     ntriples: str,
     endpoints: Endpoints,
     graph: str = DEFAULT_GRAPH,
-    protocol: str = "gsp",
+    protocol: str = "replace",
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Fingerprint:
     """Replace ``graph`` in the remote store with these triples; verify; return what was verified.
 
-    The triples go into a staging graph (GSP ``PUT``, or ``DROP`` + ``INSERT DATA`` in one
-    update with ``protocol="update"``), which is checked against what was sent before a
-    single ``MOVE`` update replaces the target graph. Any failure before the ``MOVE`` drops
-    the staging graph and leaves the target graph as it was. The staging graph's name is
-    derived from the target's, so that what a store which died mid-push kept of it is
-    replaced by the next push into the same graph instead of lingering.
+    ``protocol="replace"`` (the default): one update drops the target and inserts the triples, which
+    a store applies as one transaction, and the target is verified afterwards. Nothing but the target
+    is written, so a store whose default graph is the union of its named graphs (Oxigraph
+    ``--union-default-graph``, Fuseki ``unionDefaultGraph``, Virtuoso) never shows its queries other
+    triples beside the target's, even if it dies mid-push: it keeps the old graph or the new one. The
+    same update drops what a staged push that died may have left of its staging graph. A verification
+    that fails leaves the target holding what the store made of the triples.
 
-    ``protocol="replace"`` uses no staging graph: one update drops the target and inserts the
-    triples, which a store applies as one transaction, and the target is verified afterwards. A
-    store whose default graph is the union of its named graphs then never shows a staging graph
-    (mixed with the target) to its queries, even if it dies mid-push; but a verification that fails
-    leaves the target holding what the store made of the triples.
+    ``protocol="gsp"`` or ``"update"`` stage: the triples go into a staging graph (GSP ``PUT``, or
+    ``DROP`` + ``INSERT DATA`` in one update), which is checked against what was sent before a
+    single ``MOVE`` update replaces the target graph, so a verification that fails leaves the target
+    as it was. Any failure before the ``MOVE`` drops the staging graph; but a store that dies mid-push
+    keeps it until the next push into the same graph (its name is derived from the target's), and a
+    union default graph shows it meanwhile. Safe on stores whose default graph is a graph of its own.
     """
     _check_iri(graph)
     if not endpoints.update or (protocol == "gsp" and not endpoints.store):
@@ -111,13 +118,20 @@ def push(
         )
     sent = fingerprint(ntriples)
     http = _Http(timeout)
+    staging = staging_graph(graph)
     if protocol == "replace":
-        http.update(
-            endpoints.update, f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}"
-        )
+        try:
+            http.update(
+                endpoints.update,
+                f"DROP SILENT GRAPH <{staging}> ;\nDROP SILENT GRAPH <{graph}> ;\n"
+                f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}",
+            )
+        except StoreError as exc:
+            if ": HTTP " not in str(exc):
+                raise
+            raise StoreError(f"{exc} [{REFUSED_WHOLE}]") from None
         _verify(sent, remote_fingerprint(endpoints, graph, timeout), graph)
         return sent
-    staging = staging_graph(graph)
     try:
         if protocol == "gsp":
             http.send(
