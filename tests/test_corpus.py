@@ -246,6 +246,31 @@ def test_selectors_point_at_the_original_characters(case):
         assert _plain(task.measures[0].where.exact).startswith(_plain(task.measures[0].text)[:4])
 
 
+COVERAGE_REF = re.compile(r"`(?P<file>[a-z0-9-]+\.txt):(?P<first>\d+)(?:-(?P<last>\d+))?`")
+
+
+def _coverage_rows() -> list[str]:
+    """The rows of the coverage tables in docs/layouts.md (feature → rule → corpus lines)."""
+    text = (Path(__file__).parents[1] / "docs" / "layouts.md").read_text(encoding="utf-8")
+    section = text.split("## Coverage of the catalogue", 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| feature")]
+
+
+def test_the_coverage_table_names_corpus_lines_that_exist():
+    rows = _coverage_rows()
+    assert len(rows) > 100
+    named = set()
+    for row in rows:
+        refs = list(COVERAGE_REF.finditer(row.rsplit(" | ", 1)[1]))
+        assert refs, row
+        for ref in refs:
+            lines = (CORPUS / ref["file"]).read_text(encoding="utf-8").split("\n")
+            first, last = int(ref["first"]), int(ref["last"] or ref["first"])
+            assert 1 <= first <= last <= len(lines) and lines[first - 1].strip(), ref.group(0)
+            named.add(ref["file"])
+    assert named == {p.name for p in CORPUS.glob("*.txt")}
+
+
 def test_a_prose_copy_cut_short_keeps_its_items_and_warns_about_the_last(tmp_path):
     path = tmp_path / "cut.txt"
     path.write_text(
