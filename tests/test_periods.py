@@ -7,6 +7,7 @@ source text; the dynamic GEXF is parsed back with networkx and its intervals che
 from __future__ import annotations
 
 import io
+import json
 import re
 from itertools import combinations
 from pathlib import Path
@@ -134,3 +135,85 @@ def test_report_by_year(capsys, tmp_path):
     out = capsys.readouterr().out
     assert re.search(r"^2032\s+6\s+6\s+0\.400\s+1\s+0\.900$", out, re.M)
     assert "gained: 国家统计局; lost: 教育部" in out
+
+
+# --- the task–department and citation networks per period ---------------------------------
+
+
+def source_items(year: int) -> list[tuple[str, list[str]]]:
+    """Each item's text (without its number and bodies) and bodies, from the source text."""
+    lines = (SERIES / f"plan-{year}.txt").read_text(encoding="utf-8").splitlines()
+    texts = [re.sub(r"^\d+\.|[（(][^（）()]*[）)]$", "", line) for line in lines if ITEM.match(line)]
+    return list(zip(texts, source_bodies(year), strict=True))
+
+
+def test_task_department_network_per_edition(runner):
+    periods = period_graphs(runner, "edition", name="task-department")
+    rows = figures(periods)
+    for (_period, graph), row, year in zip(periods, rows, (2031, 2032, 2033), strict=True):
+        items = source_items(year)
+        names = {n for _text, bodies in items for n in bodies}
+        assert (row["nodes"], row["edges"]) == (len(items) + len(names), sum(len(b) for _t, b in items))
+        cnipa = sum("国家知识产权局" in bodies for _t, bodies in items)
+        assert row["top_degree"][0] == {"iri": row["top_degree"][0]["iri"], "zh": "国家知识产权局", "degree": cnipa}
+        # the attributes of the whole network's nodes, and the period's own task numbers per department
+        task = next(n for n, kind in graph.nodes(data="kind") if kind == "task")
+        assert {"number", "source_line", "section_zh", "label_en", "betweenness"} <= set(graph.nodes[task])
+        dept = next(n for n in graph if graph.nodes[n].get("label_zh") == "国家知识产权局")
+        assert graph.nodes[dept]["tasks"] == cnipa
+    # An edge is an item's text with one of its bodies: those of 2031 kept word for word in 2032 stay.
+    old, new = ({(t, b) for t, bodies in source_items(y) for b in bodies} for y in (2031, 2032))
+    assert (rows[1]["pairs_gained"], rows[1]["pairs_lost"]) == (len(new - old), len(old - new)) == (8, 6)
+    assert (rows[1]["gained"], rows[1]["lost"]) == (["国家统计局"], ["教育部"])
+
+
+def test_task_department_dynamic_gexf_and_slider(runner):
+    [(name, data)] = export_by_period(runner, "gexf", "year", name="task-department").items()
+    assert name == "task-department-by-year.gexf"
+    graph = nx.read_gexf(io.BytesIO(data))
+    assert not graph.is_directed()
+    # each edition's tasks are nodes of their own: the edges of the three years add up
+    assert graph.number_of_edges() == sum(len(b) for y in (2031, 2032, 2033) for _t, b in source_items(y))
+    tasks = [info for _n, info in graph.nodes(data=True) if info["kind"] == "task"]
+    assert len(tasks) == sum(len(source_items(y)) for y in (2031, 2032, 2033))
+    assert sorted(info["spells"][0][0] for info in tasks if info["number"] == 7) == [2032]
+    hrss = next(info for _n, info in graph.nodes(data=True) if info["label"] == "人力资源社会保障部")
+    assert sorted(hrss["spells"]) == [(2031, 2031), (2032, 2032), (2033, 2033)]
+    assert sorted(hrss["tasks_by_period"]) == [(1, 2031, 2031), (1, 2032, 2032), (1, 2033, 2033)]
+    page = export_by_period(runner, "html", "edition", name="task-department")["task-department-by-edition.html"]
+    text = page.decode("utf-8")
+    assert text.count('class="period"') == 3 and text.count('class="task"') == len(tasks)
+
+
+def test_citation_network_per_year_in_gexf_and_csv(runner, tmp_path):
+    periods = period_graphs(runner, "year", name="citations")
+    rows = figures(periods)
+    # every edition's item 1 cites the same specification, in the same words
+    assert [(r["period"], r["nodes"], r["edges"], r["components"]) for r in rows] == [
+        (str(y), 2, 1, 1) for y in (2031, 2032, 2033)
+    ]
+    assert all(r["top_degree"][0]["zh"] == "知识产权基础信息数据规范" for r in rows)
+    assert (rows[1]["pairs_gained"], rows[1]["pairs_lost"]) == (0, 0)
+    [(_name, data)] = export_by_period(runner, "gexf", "year", name="citations").items()
+    graph = nx.read_gexf(io.BytesIO(data))
+    assert graph.is_directed()
+    [ref] = [n for n, info in graph.nodes(data=True) if info["kind"] == "reference"]
+    assert sorted(graph.nodes[ref]["spells"]) == [(y, y) for y in (2031, 2032, 2033)]
+    assert (graph.in_degree(ref), graph.out_degree(ref)) == (3, 0)  # one citing task a year
+    out = tmp_path / "citations"
+    args = ["export", "-n", "citations", "--by", "year", "-f", "csv-edges", "-o", str(out)]
+    assert main([*args, "--graph", str(graph_file(tmp_path))]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [f"citations-{y}.edges.csv" for y in (2031, 2032, 2033)]
+    assert (out / "citations-2032.edges.csv").read_text(encoding="utf-8").count(ref) == 1
+
+
+def test_report_of_the_task_department_network(capsys, tmp_path):
+    graph = str(graph_file(tmp_path))
+    assert main(["network", "report", "-n", "task-department", "--by", "edition", "--graph", graph]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("task-department network by period")
+    assert re.search(r"^annual-plan-2032\s+13\s+13\s", out, re.M)  # 7 tasks and 6 bodies, 13 responsibilities
+    assert main(["network", "report", "-n", "task-department", "--graph", graph, "-f", "json"]) == 0
+    [whole] = json.loads(capsys.readouterr().out)
+    # the three editions' 19 tasks and the 8 bodies named in any of them
+    assert (whole["period"], whole["nodes"], whole["edges"]) == ("all", 19 + 8, 11 + 13 + 11)

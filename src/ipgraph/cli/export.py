@@ -81,13 +81,12 @@ def _export_by_period(args: argparse.Namespace) -> int:
     from ipgraph.export.periods import SINGLE_FILE, export_by_period
     from ipgraph.files import atomic_write
 
-    if (args.network or "departments") != "departments":
-        raise ExportError("--by makes the department network per period; use --network departments")
     out = Path(args.output) if args.output and args.output != "-" else None
     fmt = args.format or (format_for(args.output, None) if out is not None and out.suffix else None)
     if fmt is None:
         raise ExportError("with --by, give --format (gexf, html, or a format written one file per period)")
-    files = export_by_period(runner_for(args), fmt, args.by, args.lang, weighting_for(args))
+    name = args.network or "departments"
+    files = export_by_period(runner_for(args), fmt, args.by, args.lang, weighting_for(args), name)
     if fmt in SINGLE_FILE:
         [(name, data)] = files.items()
         if out is None:

@@ -23,6 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     rep.add_argument("--top", type=int, default=10, metavar="N", help="how many departments and pairs (default 10)")
     rep.add_argument("--method", choices=("greedy", "louvain"), default="greedy", help="community detection method")
+    rep.add_argument(
+        "-n",
+        "--network",
+        choices=("departments", "task-department", "citations"),
+        default="departments",
+        help="which network (default departments); the others are reported as figures, per period with --by",
+    )
     add_weight_options(rep)
     add_by_option(rep)
     _common(rep)
@@ -108,7 +115,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     from ipgraph.network import department_graph, format_report, report
 
-    if args.by:
+    if args.by or args.network != "departments":
         return _report_by_period(args)
     graph = department_graph(runner_for(args), weighting=weighting_for(args))
     summary = report(graph, top=args.top, method=args.method)
@@ -120,12 +127,18 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _report_by_period(args: argparse.Namespace) -> int:
+    """The figures table: one row per period with --by, else one row for the whole (non-department) network."""
     import json
     import sys
 
-    from ipgraph.network.periods import figures, format_figures, period_graphs
+    from ipgraph.network.periods import figures, format_figures, period_graphs, whole_graph
 
-    rows = figures(period_graphs(runner_for(args), args.by, weighting_for(args)), top=args.top)
+    runner, weighting = runner_for(args), weighting_for(args)
+    if args.by:
+        periods = period_graphs(runner, args.by, weighting, args.network)
+    else:
+        periods = whole_graph(runner, args.network, weighting)
+    rows = figures(periods, top=args.top)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
     else:

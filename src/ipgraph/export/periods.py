@@ -1,12 +1,12 @@
-"""Exports of the department network over time (``ipgraph export --by edition|year``).
+"""Exports of a network over time (``ipgraph export --network NAME --by edition|year``).
 
 - ``gexf``: one dynamic GEXF 1.2 file — nodes and edges carry their time intervals
   (``<spells>``, inclusive years, ``timeformat="long"``) and a weight per interval
   (``weight_by_period``), so Gephi's timeline plays the network;
 - ``html``: one self-contained page with a period slider: the network of each period
   drawn at the same positions, and the period's figures;
-- every other network format: one file per period, ``departments-<period>.<ext>``,
-  written into a directory.
+- every other network format: one file per period, ``<network>-<period>.<ext>``
+  (``departments-2021.graphml``), written into a directory.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from html import escape
 import networkx as nx
 
 from ipgraph import network
-from ipgraph.network.periods import Period, dynamic_graph, figures, period_graphs
+from ipgraph.network.periods import BODY_KINDS, Period, dynamic_graph, figures, period_graphs
 from ipgraph.network.weights import Weighting
 
 EXTENSIONS = {
@@ -33,15 +33,20 @@ EXTENSIONS = {
     "png": "png",
 }
 SINGLE_FILE = ("gexf", "html")
+TITLES = {
+    "departments": "部门网络演化 / Department network over time",
+    "task-department": "任务—部门网络演化 / Task–department network over time",
+    "citations": "任务引用网络演化 / Citation network over time",
+}
 
 
 def to_dynamic_gexf(merged: nx.Graph) -> bytes:
     """The merged network (``periods.dynamic_graph``) as a dynamic GEXF 1.2 file."""
     positions = network.layout(merged)
-    copy: nx.Graph = nx.Graph(mode="dynamic", name=merged.graph.get("name", "departments"))
+    copy: nx.Graph = merged.__class__(mode="dynamic", name=merged.graph.get("name", "departments"))
     for node, info in merged.nodes(data=True):
         x, y = positions[node]
-        viz = {"position": {"x": x * 1000, "y": -y * 1000, "z": 0.0}, "size": 10.0}
+        viz = {"position": {"x": x * 1000, "y": -y * 1000, "z": 0.0}, "size": 10.0 if _is_body(info) else 4.0}
         copy.add_node(node, **{k: v for k, v in info.items() if k != "label"}, label=info["label_zh"], viz=viz)
     copy.add_edges_from(merged.edges(data=True))
     out = io.BytesIO()
@@ -50,25 +55,34 @@ def to_dynamic_gexf(merged: nx.Graph) -> bytes:
 
 
 def export_by_period(
-    runner: network.Runner, fmt: str, by: str, lang: str = "zh", weighting: Weighting | None = None
+    runner: network.Runner,
+    fmt: str,
+    by: str,
+    lang: str = "zh",
+    weighting: Weighting | None = None,
+    name: str = "departments",
 ) -> dict[str, bytes]:
     """File name → contents: one file for ``gexf`` and ``html``, one per period otherwise."""
     from ipgraph.export import WRITERS, ExportError, labelled
 
-    periods = period_graphs(runner, by, weighting)
+    if fmt not in SINGLE_FILE and fmt not in EXTENSIONS:
+        raise ExportError(f"format {fmt} cannot be written per period; use gexf, html or {', '.join(EXTENSIONS)}")
+    periods = period_graphs(runner, by, weighting, name)
     if not periods:
         raise ExportError("no task belongs to a period: the graph has no documents with a year")
     if fmt == "gexf":
-        return {f"departments-by-{by}.gexf": to_dynamic_gexf(dynamic_graph(periods))}
+        return {f"{name}-by-{by}.gexf": to_dynamic_gexf(dynamic_graph(periods))}
     if fmt == "html":
-        return {f"departments-by-{by}.html": slider_page(periods, lang).encode("utf-8")}
-    if fmt not in EXTENSIONS:
-        raise ExportError(f"format {fmt} cannot be written per period; use gexf, html or {', '.join(EXTENSIONS)}")
+        return {f"{name}-by-{by}.html": slider_page(periods, lang).encode("utf-8")}
     files = {}
     for period, graph in periods:
         data = WRITERS[fmt](labelled(graph, lang))
-        files[f"departments-{period.key}.{EXTENSIONS[fmt]}"] = data if isinstance(data, bytes) else data.encode()
+        files[f"{name}-{period.key}.{EXTENSIONS[fmt]}"] = data if isinstance(data, bytes) else data.encode()
     return files
+
+
+def _is_body(info: dict) -> bool:
+    return info.get("kind") in BODY_KINDS
 
 
 def _period_svg(index: int, period: Period, graph: nx.Graph, positions: dict, lang: str) -> str:
@@ -86,7 +100,10 @@ def _period_svg(index: int, period: Period, graph: nx.Graph, positions: dict, la
         x, y = xy(node)
         info = graph.nodes[node]
         name = escape(info.get(f"label_{lang}") or info["label_zh"])
-        radius = 6 + 4 * info.get("tasks", 1) ** 0.5
+        if not _is_body(info):  # a task: a small dot, its title on hover
+            parts.append(f'<circle class="task" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{name}</title></circle>')
+            continue
+        radius = 6 + 4 * (info.get("tasks") or info.get("degree") or 1) ** 0.5
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"><title>{name}</title></circle>'
             f'<text x="{x:.1f}" y="{y + radius + 14:.1f}">{name}</text>'
@@ -97,7 +114,9 @@ def _period_svg(index: int, period: Period, graph: nx.Graph, positions: dict, la
 
 def slider_page(periods: list[tuple[Period, nx.Graph]], lang: str = "zh") -> str:
     """A self-contained HTML page: a slider over the periods, the network and figures of the chosen one."""
-    positions = network.layout(dynamic_graph(periods))
+    merged = dynamic_graph(periods)
+    positions = network.layout(merged)
+    title = TITLES.get(merged.graph.get("name", "departments"), TITLES["departments"])
     rows = figures(periods)
     groups = "\n".join(_period_svg(i, p, g, positions, lang) for i, (p, g) in enumerate(periods))
     data = json.dumps(
@@ -106,13 +125,14 @@ def slider_page(periods: list[tuple[Period, nx.Graph]], lang: str = "zh") -> str
     ).replace("<", "\\u003c")
     last = len(periods) - 1
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>ipgraph — 部门网络演化 / department network over time</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>ipgraph — {title}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", sans-serif; margin: 1em 2em; }}
 svg line {{ stroke: #7f8c9a; stroke-opacity: .5; }} svg circle {{ fill: #6baed6; stroke: #1f4e79; }}
+svg circle.task {{ fill: #fdae6b; stroke: #a63603; }}
 svg text {{ font-size: 13px; text-anchor: middle; }} .period {{ display: none; }} .period.shown {{ display: inline; }}
 </style></head><body>
-<h1>部门网络演化 / Department network over time</h1>
+<h1>{title}</h1>
 <label>period <input id="slider" type="range" min="0" max="{last}" value="0" step="1"></label>
 <strong id="period"></strong> <span id="figures"></span>
 <svg viewBox="0 0 1000 1000" width="800" height="800">{groups}</svg>
