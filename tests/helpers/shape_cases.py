@@ -18,7 +18,7 @@ from ipgraph.shacl import Report
 
 ID = "https://w3id.org/ipgraph/id/"
 # First segments of instance IRIs that are not under the 2021 task list (docs/vocabulary-contract.md).
-SHARED = {"org", "scope", "ref", "date", "completion-time", "concept", "province", "annual-plan-2022"}
+SHARED = {"org", "scope", "ref", "date", "completion-time", "concept", "instrument", "province", "annual-plan-2022"}
 
 Mutation = Callable[[Graph], None]
 
