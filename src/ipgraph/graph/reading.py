@@ -142,12 +142,13 @@ def _statement(builder: GraphBuilder, doc: Document, node: URIRef, stated: Deadl
 
 
 def notice(builder: GraphBuilder, doc: Document, iri: URIRef) -> None:
-    """The notice that issues the document, and the document's period."""
-    if doc.period:
+    """The notice that issues the document, and the document's period (from its title, else from the notice)."""
+    period = doc.period or (doc.notice.period if doc.notice else None)
+    if period:
         builder._add(
             iri,
-            (IPG.periodStart, Literal(str(doc.period[0]), datatype=XSD.gYear)),
-            (IPG.periodEnd, Literal(str(doc.period[1]), datatype=XSD.gYear)),
+            (IPG.periodStart, Literal(str(period[0]), datatype=XSD.gYear)),
+            (IPG.periodEnd, Literal(str(period[1]), datatype=XSD.gYear)),
         )
     if doc.excerpt:
         builder._add(iri, (IPG.excerpt, Literal(True)))

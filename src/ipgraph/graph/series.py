@@ -2,8 +2,13 @@
 
 A document's period is the year, or the range of years (2021—2022), that opens its
 title; its series is the rest of the title, without the period, a trailing remark in
-brackets (（样例）, （试行）) and punctuation. Documents whose titles give the same
-series name are editions of one series, ordered by period.
+brackets (（样例）, （试行）) and punctuation. When the title does not open with its
+period, the period is the one the reader found elsewhere — in the title (年度 with the
+year of its 文号, 十四五), else in the notice: the title it quotes as the one it issues
+(关于印发《2034年…》的通知, 现将《…》印发给你们), else its date (``Notice.period``) —
+which the graph holds as ``ipg:periodStart``/``ipg:periodEnd``; the series name is
+then the title without any year in it. Documents whose titles give the same series
+name are editions of one series, ordered by period.
 
 In the graph (vocabulary choices in docs/series-and-alignment.md):
 
@@ -29,6 +34,7 @@ from ipgraph.graph.namespaces import DCTERMS, ELI, ID, IPG, PROV, RDF, RDFS, XSD
 from ipgraph.graph.vocab import iri_segment
 
 PERIOD = re.compile(r"^\s*(?P<start>\d{4})\s*(?:年\s*)?(?:[—–\-－~～至到]+\s*(?P<end>\d{4})\s*)?年(?:度)?\s*")
+ANY_PERIOD = re.compile(r"\d{4}\s*(?:年\s*)?(?:[—–\-－~～至到]+\s*\d{4}\s*)?年(?:度)?")
 REMARK = re.compile(r"[（(][^（）()]*[）)]\s*$")
 NOISE = re.compile(r"[\s，。、；：:,.;“”\"《》·]+")
 
@@ -61,8 +67,21 @@ def parse_title(title: str) -> tuple[str, int, int] | None:
     return name, start, end
 
 
+def series_name(title: str) -> str:
+    """The series a title names: without any year in it, a trailing remark and punctuation."""
+    return NOISE.sub("", REMARK.sub("", ANY_PERIOD.sub("", title)))
+
+
+def stated_period(graph: Graph, doc: URIRef) -> tuple[int, int] | None:
+    """The period the reader gave the document (from its title or its notice), if any."""
+    start, end = graph.value(doc, IPG.periodStart), graph.value(doc, IPG.periodEnd)
+    if start is None or end is None:
+        return None
+    return int(str(start)[:4]), int(str(end)[:4])
+
+
 def editions(graph: Graph) -> dict[str, list[Edition]]:
-    """Series name → its editions in period order, for every document whose title gives a period."""
+    """Series name → its editions in period order, for every document with a period (title, else notice)."""
     found: dict[str, list[Edition]] = defaultdict(list)
     for doc in graph.subjects(RDF.type, IPG.TaskList):
         title = graph.value(doc, DCTERMS.title)
@@ -71,6 +90,8 @@ def editions(graph: Graph) -> dict[str, list[Edition]]:
         if parsed := parse_title(str(title)):
             name, start, end = parsed
             found[name].append(Edition(doc, name, start, end))
+        elif (period := stated_period(graph, doc)) and (name := series_name(str(title))):
+            found[name].append(Edition(doc, name, *period))
     return {name: sorted(eds, key=lambda e: (e.start, e.end, str(e.document))) for name, eds in found.items()}
 
 

@@ -70,6 +70,9 @@ class Notice:
     attachments: tuple[tuple[str, int], ...] = ()  # (title, line)
     markers: tuple[tuple[str, int], ...] = ()  # (此件公开发布, line)
     metadata: tuple[tuple[str, str], ...] = ()  # gov.cn block, canonical keys
+    # the years the notice gives the document it issues: those opening the title it quotes
+    # (关于印发《2034年…》的通知, 现将《…》印发给你们), else the year of its date (or 成文日期)
+    period: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

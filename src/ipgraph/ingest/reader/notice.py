@@ -28,6 +28,9 @@ NOTICE_TEXT = re.compile(r"^(经.{2,40}同意|现将|现印发|特此通知|请�
 REPLY_BY = re.compile(r"请于(?P<date>\d{4}年\d{1,2}月\d{1,2}日)前")
 PUBLISHED = re.compile(r"^发布时间：(?P<date>\d{8}|\d{4}年\d{1,2}月\d{1,2}日)")
 METADATA_LINE = re.compile(r"^(?:•\s*)?(?P<key>[\u4e00-\u9fff ]{2,9}?)\s*：\s*(?P<value>.+)$")
+# A title the notice quotes as the one it issues, and the years that open it (《2021—2022年…》).
+ISSUED_TITLE = re.compile(r"(?:现将|印发)《(?P<title>[^《》]+)》")
+YEARS = re.compile(r"^(?P<start>\d{4})\s*年?\s*(?:[—–\-－~～至到]+\s*(?P<end>\d{4})\s*)?年")
 
 
 def chinese_number(text: str) -> int:
@@ -86,6 +89,7 @@ def read_notice(lines: list[tuple[int, Span]], selector) -> tuple[Notice, set[in
     """The notice fields of these lines, and the numbers of the lines they came from."""
     notice = Notice()
     used: set[int] = set()
+    quoted: list[str] = []
     metadata: dict[str, str] = {}
     texts = [(n, s.text.strip()) for n, s in lines]
     for i, (number, text) in enumerate(texts):
@@ -113,7 +117,7 @@ def read_notice(lines: list[tuple[int, Span]], selector) -> tuple[Notice, set[in
         elif m := PUBLISHED.match(text):
             notice = replace(notice, published=parse_date(m["date"]), published_line=number)
         elif NOTICE_TEXT.match(text):
-            pass  # the notice's own sentences: part of the notice, no field of their own
+            quoted.append(text)  # the notice's own sentences: part of the notice, no field but the period they give
         elif (iso := parse_date(text)) and notice.issued is None:
             notice = replace(notice, issued=iso, issued_line=number)
             notice = _issuers(notice, texts[:i])
@@ -127,7 +131,19 @@ def read_notice(lines: list[tuple[int, Span]], selector) -> tuple[Notice, set[in
             notice = _reply(notice, m, number, lines, selector)
     if notice.issuers_line:
         used.add(notice.issuers_line)
-    return with_metadata(notice, metadata), used
+    notice = with_metadata(notice, metadata)
+    return replace(notice, period=notice_period(notice, quoted)), used
+
+
+def notice_period(notice: Notice, sentences: list[str]) -> tuple[int, int] | None:
+    """The years of the title the notice issues (its own title, then its sentences), else of its date."""
+    for text in (notice.title or "", *sentences):
+        for m in ISSUED_TITLE.finditer(text.replace(" ", "")):
+            if years := YEARS.match(m["title"]):
+                start = int(years["start"])
+                return start, int(years["end"] or start)
+    date = notice.issued or parse_date(dict(notice.metadata).get("成文日期", ""))
+    return (int(date[:4]), int(date[:4])) if date else None
 
 
 def with_metadata(notice: Notice, metadata) -> Notice:
