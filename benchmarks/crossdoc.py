@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,7 @@ def measure(target: int, folder: Path, repeats: int) -> dict:
     docs = [parse_file(p) for p in generate.write_documents(folder, count, 0)]
     whole, links = [], []
     graph = None
+    load = [os.getloadavg()[0]]
     for _ in range(repeats):
         graph = None
         gc.collect()
@@ -58,6 +60,7 @@ def measure(target: int, folder: Path, repeats: int) -> dict:
         link_editions(builder.graph)
         links.append(time.process_time() - began)
         del builder
+    load.append(os.getloadavg()[0])
     assert graph is not None
     return {
         "target": target,
@@ -69,6 +72,7 @@ def measure(target: int, folder: Path, repeats: int) -> dict:
         "build": min(whole),
         "cross_document": min(links),
         "repeats": repeats,
+        "load": (min(load), max(load)),
     }
 
 
@@ -80,13 +84,15 @@ def exponent(rows: list[dict], key: str) -> float:
 def markdown(rows: list[dict]) -> str:
     lines = [
         "| triples | documents | tasks | title links | task changes "
-        "| build (with links), CPU | cross-document steps, CPU |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| build (with links), CPU | per 1 k triples | × smallest scale | cross-document steps, CPU |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    first = rows[0]["build"] / rows[0]["triples"]
     for r in rows:
+        per = r["build"] / r["triples"]
         lines.append(
             f"| {r['triples']:,} | {r['documents']:,} | {r['tasks']:,} | {r['title_links']:,} | {r['changes']:,} | "
-            f"{r['build']:.2f} s | {r['cross_document']:.2f} s |"
+            f"{r['build']:.2f} s | {per * 1000 * 1000:.1f} ms | {per / first:.2f} | {r['cross_document']:.2f} s |"
         )
     if len(rows) > 1:
         lines += [
@@ -96,6 +102,13 @@ def markdown(rows: list[dict]) -> str:
             f"title links per task: {rows[-1]['title_links'] / rows[-1]['tasks']:.2f} at the largest scale. "
             f"Best of {rows[0]['repeats']} run(s) per scale.",
         ]
+    low, high = min(r["load"][0] for r in rows), max(r["load"][1] for r in rows)
+    lines += [
+        "",
+        f"Load average (1 min) around the builds: {low:.1f}–{high:.1f} on {os.cpu_count()} cores; "
+        "CPU times leave other processes out but not their contention for caches and memory, so the "
+        "per-triple ratios between scales of the same run are the fair figures.",
+    ]
     return "\n".join(lines) + "\n"
 
 

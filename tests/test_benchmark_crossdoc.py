@@ -30,6 +30,7 @@ def test_exponent_and_table():
             "build": 10.0,
             "cross_document": 3.0,
             "repeats": 1,
+            "load": (1.5, 2.5),
         },
         {
             "triples": 1_000_000,
@@ -40,12 +41,16 @@ def test_exponent_and_table():
             "build": 120.0,
             "cross_document": 30.0,
             "repeats": 1,
+            "load": (2.0, 4.0),
         },
     ]
     assert crossdoc.exponent(rows, "cross_document") == 1.0
     assert math.isclose(crossdoc.exponent(rows, "build"), math.log10(12))
     table = crossdoc.markdown(rows)
-    assert "| 1,000,000 | 800 | 18,000 | 90,000 | 20,000 | 120.00 s | 30.00 s |" in table
+    # 10 s per 100 k triples is 0.1 ms per triple, 100 ms per 1 k; 120 s per 1 M is 1.2 times that.
+    assert "| 1,000,000 | 800 | 18,000 | 90,000 | 20,000 | 120.00 s | 120.0 ms | 1.20 | 30.00 s |" in table
+    assert "| 100,000 | 80 | 1,800 | 9,000 | 2,000 | 10.00 s | 100.0 ms | 1.00 | 3.00 s |" in table
+    assert "Load average (1 min) around the builds: 1.5–4.0" in table
     assert "whole build 1.08, cross-document steps 1.00" in table
 
 
