@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,28 +42,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _warned(parsed):
-    """Print a document's warnings (an unknown body, a truncated last item) as file:line: warning: …"""
-    doc = parsed.document
-    for warning in doc.warnings:
-        print(f"{doc.source_path}:{warning.line}: warning: {warning.kind}: {warning.text}", file=sys.stderr)
-    return parsed
-
-
 def run(args: argparse.Namespace) -> int:
     from ipgraph import paths
-    from ipgraph.graph.build import build_graph, source_files, write_turtle
-    from ipgraph.ingest.parse import read_and_parse
+    from ipgraph.files import atomic_write
+    from ipgraph.graph import cache
+    from ipgraph.graph.build import source_files
+    from ipgraph.graph.compose import compose
+    from ipgraph.graph.vocab import Vocabulary
     from ipgraph.progress import track
+    from ipgraph.sparql import persist
 
     files = source_files(args.sources) if args.sources else paths.bundled_sources()
-    parsed = (_warned(read_and_parse(path, args.layout, args.encoding)) for path in files)
-    graph = build_graph(track(parsed, "building", quiet=args.quiet, total=len(files)))
-    target = write_turtle(graph, args.output or paths.default_graph_file())
-    print(f"wrote {len(graph)} triples to {target}")
-    if not args.no_store:
-        from ipgraph.sparql import persist
-
-        now = persist.sync(target)
+    output = Path(args.output) if args.output else paths.default_graph_file()
+    # The per-document cache lives in the store's folder (never committed; deleting it is safe).
+    kept = None if args.no_store else cache.Cache(persist.location(output) / "documents")
+    vocab = Vocabulary()
+    parts = cache.parts(files, vocab, args.layout, args.encoding, kept, lambda w: print(w, file=sys.stderr))
+    built = compose(list(track(parts, "building", quiet=args.quiet, total=len(files))), vocab)
+    data = built.turtle.encode()
+    target = atomic_write(output, data)
+    print(f"wrote {built.count} triples to {target}")
+    if kept is not None:
+        now = persist.store_graphs(target, hashlib.sha256(data).hexdigest(), built.graphs, built.documents)
+        kept.prune()
         print(f"stored them in {now.folder} ({persist.summary(now)})")
     return 0

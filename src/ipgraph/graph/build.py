@@ -79,14 +79,18 @@ class GraphBuilder:
         self.rules = concepts.rules(self.vocab.graph)
         self.keys: dict[str, str] = {}
 
-    def add(self, doc: Document) -> None:
-        if doc.key in self.keys:
+    def claim(self, key: str, source_path: str) -> None:
+        """Take a document key for a source, refusing one another source already took."""
+        if key in self.keys:
             raise SourceError(
-                doc.source_path,
-                f"document key {doc.key!r} is already used by {self.keys[doc.key]}; "
+                source_path,
+                f"document key {key!r} is already used by {self.keys[key]}; "
                 "each document needs its own key (layout and year): build them into separate graphs",
             )
-        self.keys[doc.key] = doc.source_path
+        self.keys[key] = source_path
+
+    def add(self, doc: Document) -> None:
+        self.claim(doc.key, doc.source_path)
         english = translations(doc)
         self._document(doc, english)
         for section in doc.sections:
@@ -252,10 +256,15 @@ def build_graph(documents: Iterable[Document | Parsed], vocabulary: Vocabulary |
         builder.add(doc)
         if isinstance(item, Parsed):
             locators.add(builder.graph, doc, item.source)
-    concepts.link_similar_titles(builder.graph)
-    tag_instruments(builder.graph)
-    link_editions(builder.graph)
+    link_documents(builder.graph)
     return builder.graph
+
+
+def link_documents(graph: Graph) -> None:
+    """The cross-document steps, in order: similar titles, instrument tags, series and task alignment."""
+    concepts.link_similar_titles(graph)
+    tag_instruments(graph)
+    link_editions(graph)
 
 
 FOLDER_SUFFIXES = frozenset(SUFFIXES)

@@ -83,30 +83,52 @@ def _escape(match: re.Match) -> str:
     return ESCAPES.get(ch) or f"\\u{ord(ch):04X}"
 
 
-def _subject_key(node) -> tuple[int, str]:
+# One triple as the writer lays it out: (not rdf:type, predicate IRI, verb, object text). Sorting
+# entries gives the written order; a subject's block is its distinct entries, sorted.
+Entry = tuple[bool, str, str, str]
+SubjectKey = tuple[bool, str]  # (is a blank node, the IRI or label): subjects are written in this order
+
+
+def subject_key(node) -> SubjectKey:
     return (isinstance(node, BNode), str(node))
 
 
-def _predicate_key(node) -> tuple[bool, str]:
-    return (str(node) != RDF_TYPE, str(node))
+def entry(writer: TurtleWriter, predicate, value) -> Entry:
+    p = str(predicate)
+    if p == RDF_TYPE:
+        return (False, p, "a", writer.term(value))
+    return (True, p, writer.iri(p), writer.term(value))
+
+
+def block(subject: str, entries: Iterable[Entry]) -> str:
+    """One subject's block, from its distinct entries in sorted order."""
+    lines = [subject]
+    for (_flag, _p, verb), group in groupby(entries, key=lambda e: e[:3]):
+        objects = [e[3] for e in group]
+        if len(objects) == 1:
+            lines.append(f"{INDENT}{verb} {objects[0]} ;")
+        else:
+            lines.append(f"{INDENT}{verb}")
+            lines.extend(f"{INDENT * 2}{text} ," for text in objects[:-1])
+            lines.append(f"{INDENT * 2}{objects[-1]} ;")
+    return "\n".join(lines) + "\n.\n"
+
+
+def document(blocks: Iterable[str], used: Iterable[str], header: str = "") -> str:
+    """The whole file: the header, the prefixes used, then the blocks (already in subject order)."""
+    prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in sorted(set(used)))
+    return header + prefixes + "\n" + "\n".join(blocks)
 
 
 def turtle(triples: Iterable[tuple[Any, Any, Any]], header: str = "") -> str:
     """The triples as Turtle: byte-identical for the same set of triples, whatever their order."""
     writer = TurtleWriter()
-    ordered = sorted(triples, key=lambda t: (_subject_key(t[0]), _predicate_key(t[1])))
-    blocks = []
-    for subject, rest in groupby(ordered, key=lambda t: t[0]):
-        lines = [writer.term(subject)]
-        for predicate, group in groupby(rest, key=lambda t: t[1]):
-            verb = "a" if str(predicate) == RDF_TYPE else writer.iri(str(predicate))
-            objects = sorted(writer.term(t[2]) for t in group)
-            if len(objects) == 1:
-                lines.append(f"{INDENT}{verb} {objects[0]} ;")
-            else:
-                lines.append(f"{INDENT}{verb}")
-                lines.extend(f"{INDENT * 2}{text} ," for text in objects[:-1])
-                lines.append(f"{INDENT * 2}{objects[-1]} ;")
-        blocks.append("\n".join(lines) + "\n.\n")
-    prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in sorted(writer.used))
-    return header + prefixes + "\n" + "\n".join(blocks)
+    subjects: dict[SubjectKey, tuple[str, set[Entry]]] = {}
+    for s, p, o in triples:
+        key = subject_key(s)
+        found = subjects.get(key)
+        if found is None:
+            found = subjects[key] = (writer.term(s), set())
+        found[1].add(entry(writer, p, o))
+    blocks = (block(text, sorted(found)) for _key, (text, found) in sorted(subjects.items()))
+    return document(list(blocks), writer.used, header)

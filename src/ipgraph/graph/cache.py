@@ -1,0 +1,132 @@
+"""The per-document cache of ``ipgraph build``: each document's part, kept until what shapes it changes.
+
+An entry is filed under the sha256 of everything its part depends on: the source file's bytes,
+its path, the ``.toml`` beside it, the reader options, and a digest of the code and data every
+part depends on (the modules of ``ingest/`` and ``graph/``, the ontology's individuals, the
+vocabularies, the translations, the Python and library versions). So a changed document, or
+changed code, misses and is read again, and the other documents are read back as they were.
+
+An entry is trusted only when it is whole and is what its name says: it is marshalled data (no
+code runs when it is read), it carries the digest it is filed under and the sha256 of its
+payload, and the payload unpacks into a part; anything else is ignored and the document read
+again. Entries a build did not use are removed after it, so the folder holds one build's worth.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+import secrets
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from ipgraph import paths
+from ipgraph.graph.parts import Collector, Part
+from ipgraph.graph.vocab import Vocabulary
+from ipgraph.ingest.parse import read_and_parse
+
+FORMAT = 1
+MARK = "ipgraph-part"
+SUFFIX = ".part"
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def code_digest() -> str:
+    """The sha256 of the code and data that shape every document's triples."""
+    h = hashlib.sha256(f"{MARK} {FORMAT} {sys.version} {rdflib.__version__} {ox.__version__}".encode())
+    files = [
+        *sorted((_PACKAGE / "ingest").rglob("*.py")),
+        *sorted((_PACKAGE / "graph").glob("*.py")),
+        _PACKAGE / "prefixes.py",
+        _PACKAGE / "paths.py",
+        paths.INDIVIDUALS,
+        *sorted(p for p in paths.VOCAB_DIR.rglob("*") if p.is_file()),
+        *sorted(p for p in paths.TRANSLATIONS_DIR.rglob("*") if p.is_file()),
+    ]
+    for path in files:
+        h.update(f"\0{path.name}\0".encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def entry_digest(path: Path, layout: str | None, encoding: str | None) -> str:
+    """The name of a source's entry: what its part depends on, hashed."""
+    h = hashlib.sha256(f"{code_digest()}\0{path}\0{paths.display_path(path)}\0{layout}\0{encoding}\0".encode())
+    h.update(path.read_bytes())
+    beside = path.with_suffix(".toml")
+    if beside.is_file():
+        h.update(b"\0toml\0" + beside.read_bytes())
+    return h.hexdigest()
+
+
+class Cache:
+    """One folder of entries."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, digest: str) -> Part | None:
+        path = self.folder / (digest + SUFFIX)
+        self.used.add(path.name)
+        try:
+            mark, named, checksum, payload = marshal.loads(path.read_bytes())
+            if mark != MARK or named != digest or hashlib.sha256(payload).hexdigest() != checksum:
+                return None
+            return Part.from_data(marshal.loads(payload))
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+
+    def put(self, digest: str, part: Part) -> None:
+        """Write an entry whole or not at all (a torn one fails its checksum and is ignored)."""
+        payload = marshal.dumps(part.data())
+        data = marshal.dumps((MARK, digest, hashlib.sha256(payload).hexdigest(), payload))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{digest}.{secrets.token_hex(4)}.tmp"
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, self.folder / (digest + SUFFIX))
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use, and temporary files of builds that failed."""
+        if not self.folder.is_dir():
+            return
+        for entry in self.folder.iterdir():
+            if entry.name not in self.used and (entry.suffix in (SUFFIX, ".tmp")):
+                entry.unlink(missing_ok=True)
+
+
+def parts(
+    files: Iterable[Path],
+    vocab: Vocabulary,
+    layout: str | None = None,
+    encoding: str | None = None,
+    cache: Cache | None = None,
+    warn: Callable[[str], None] = lambda _: None,
+) -> Iterator[Part]:
+    """Each file's part, from the cache when it holds it, else read, mapped and cached; ``warn`` gets
+    each document's warnings (``file:line: warning: …``), cached or not."""
+    collector = Collector(vocab)
+    for path in files:
+        digest = entry_digest(Path(path), layout, encoding) if cache else ""
+        part = cache.get(digest) if cache else None
+        if part is None:
+            parsed = read_and_parse(path, layout, encoding)
+            doc = parsed.document
+            warnings = tuple(f"{doc.source_path}:{w.line}: warning: {w.kind}: {w.text}" for w in doc.warnings)
+            part = collector.map(parsed, warnings)
+            if cache:
+                cache.put(digest, part)
+        else:
+            collector.claim(part.key, part.source)
+        for warning in part.warnings:
+            warn(warning)
+        yield part
