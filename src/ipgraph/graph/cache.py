@@ -14,11 +14,10 @@ again. Entries a build did not use are removed after it, so the folder holds one
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
-import os
-import secrets
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -27,6 +26,8 @@ import pyoxigraph as ox
 import rdflib
 
 from ipgraph import paths
+from ipgraph.errors import IpgraphError
+from ipgraph.files import atomic_write
 from ipgraph.graph.parts import Collector, Part
 from ipgraph.graph.vocab import Vocabulary
 from ipgraph.ingest.parse import read_and_parse
@@ -87,20 +88,15 @@ class Cache:
         """Write an entry whole or not at all (a torn one fails its checksum and is ignored)."""
         payload = marshal.dumps(part.data())
         data = marshal.dumps((MARK, digest, hashlib.sha256(payload).hexdigest(), payload))
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{digest}.{secrets.token_hex(4)}.tmp"
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, self.folder / (digest + SUFFIX))
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+        with contextlib.suppress(IpgraphError):  # a cache that cannot be written only costs time
+            atomic_write(self.folder / (digest + SUFFIX), data, durable=False)
 
     def prune(self) -> None:
-        """Remove the entries this build did not use, and temporary files of builds that failed."""
+        """Remove the entries this build did not use."""
         if not self.folder.is_dir():
             return
         for entry in self.folder.iterdir():
-            if entry.name not in self.used and (entry.suffix in (SUFFIX, ".tmp")):
+            if entry.name not in self.used and entry.suffix == SUFFIX:
                 entry.unlink(missing_ok=True)
 
 
