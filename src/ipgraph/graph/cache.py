@@ -18,6 +18,7 @@ import contextlib
 import functools
 import hashlib
 import marshal
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -56,13 +57,20 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def entry_digest(path: Path, layout: str | None, encoding: str | None) -> str:
-    """The name of a source's entry: what its part depends on, hashed."""
-    h = hashlib.sha256(f"{code_digest()}\0{path}\0{paths.display_path(path)}\0{layout}\0{encoding}\0".encode())
-    h.update(path.read_bytes())
-    beside = path.with_suffix(".toml")
-    if beside.is_file():
-        h.update(b"\0toml\0" + beside.read_bytes())
+def entry_digest(path: Path, layout: str | None, encoding: str | None) -> str | None:
+    """The name of a source's entry: what its part depends on, hashed. None for what is not a regular
+    file (a device, a FIFO, a missing file): it is not cached, and reading it gives the clear error."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        h = hashlib.sha256(f"{code_digest()}\0{path}\0{paths.display_path(path)}\0{layout}\0{encoding}\0".encode())
+        with open(path, "rb") as handle:
+            h.update(hashlib.file_digest(handle, "sha256").digest())
+        beside = path.with_suffix(".toml")
+        if beside.is_file():
+            h.update(b"\0toml\0" + beside.read_bytes())
+    except OSError:
+        return None
     return h.hexdigest()
 
 
@@ -112,14 +120,14 @@ def parts(
     each document's warnings (``file:line: warning: …``), cached or not."""
     collector = Collector(vocab)
     for path in files:
-        digest = entry_digest(Path(path), layout, encoding) if cache else ""
-        part = cache.get(digest) if cache else None
+        digest = entry_digest(Path(path), layout, encoding) if cache else None
+        part = cache.get(digest) if cache and digest else None
         if part is None:
             parsed = read_and_parse(path, layout, encoding)
             doc = parsed.document
             warnings = tuple(f"{doc.source_path}:{w.line}: warning: {w.kind}: {w.text}" for w in doc.warnings)
             part = collector.map(parsed, warnings)
-            if cache:
+            if cache and digest:
                 cache.put(digest, part)
         else:
             collector.claim(part.key, part.source)

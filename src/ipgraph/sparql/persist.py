@@ -302,6 +302,7 @@ def publish(
     folder = location(graph)
     token = secrets.token_hex(4)
     building = folder / f".building-{os.getpid()}-{token}"
+    _BUILDING.add(building.name)
     try:
         building.mkdir(parents=True)
         store = (start or (lambda path: ox.Store(str(path))))(building / DATA)
@@ -318,6 +319,8 @@ def publish(
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    finally:
+        _BUILDING.discard(building.name)
     previous = _link_target(folder)
     _point(folder, version.name)
     _prune(folder, keep={version.name, previous})
@@ -349,12 +352,19 @@ def _prune(folder: Path, keep: set[str | None]) -> None:
     for entry in folder.iterdir():
         name = entry.name
         old = name.startswith("v-") and name not in keep
-        abandoned = name.startswith(".building-") and not _alive(name.split("-")[1])
+        abandoned = name.startswith(".building-") and name not in _BUILDING and not _alive(name.split("-")[1])
         if old or abandoned:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+# The builds in progress in this process: a failed one's folder may outlive it (the open store is
+# referenced by the exception's traceback, so removing the folder can fail); the next build removes it.
+_BUILDING: set[str] = set()
+
+
 def _alive(pid: str) -> bool:
+    if pid == str(os.getpid()):
+        return False  # this process's folders that are not in _BUILDING are abandoned
     try:
         os.kill(int(pid), 0)
     except (ValueError, ProcessLookupError):
