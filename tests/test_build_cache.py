@@ -3,6 +3,7 @@ after one changed document equal to a full build, changed code or a bad cache en
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -143,3 +144,16 @@ def test_an_interrupted_rebuild_leaves_the_old_store_readable(folder, tmp_path, 
     fresh = tmp_path / "fresh.ttl"
     build(folder, fresh, "--no-store")
     assert out.read_bytes() == fresh.read_bytes() and persist.state(out).current
+
+
+def test_worker_processes_give_the_same_parts_and_the_same_errors(folder):
+    files = source_files([folder])
+    vocab = Vocabulary()
+    alone = [p.data() for p in cache.parts(files, vocab, workers=1)]
+    assert [p.data() for p in cache.parts(files, vocab, workers=2)] == alone
+    bad = folder / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    with pytest.raises(Exception) as alone_error:
+        list(cache.parts([*files, bad], vocab, workers=1))
+    with pytest.raises(type(alone_error.value), match=re.escape(str(alone_error.value))):
+        list(cache.parts([*files, bad], vocab, workers=2))

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ipgraph.graph.writer import turtle
+from ipgraph.graph.writer import TurtleWriter, block, block_size, entries_of, entry, turtle
 from ipgraph.prefixes import ID, IPG, XSD_STRING
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -42,3 +42,15 @@ def test_awkward_literals_and_iris_round_trip():
     parsed = {str(q.object) for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)}
     assert any(text.endswith("^^<http://www.w3.org/2001/XMLSchema#positiveInteger>") for text in parsed)
     assert '"plain"' in parsed and XSD_STRING not in text
+
+
+def test_a_block_reads_back_as_its_entries(graph):
+    writer = TurtleWriter()
+    subjects: dict = {}
+    for s, p, o in graph:
+        subjects.setdefault(writer.term(s), set()).add(entry(writer, p, o))
+    for text, found in subjects.items():
+        ordered = sorted(found)
+        written = block(text, ordered)
+        assert entries_of(written) == (text, ordered)
+        assert block_size(written) == len(ordered)

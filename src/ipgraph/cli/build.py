@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from ipgraph.graph.compose import compose
     from ipgraph.graph.vocab import Vocabulary
     from ipgraph.progress import track
-    from ipgraph.sparql import persist
+    from ipgraph.sparql import filling, persist
 
     files = source_files(args.sources) if args.sources else paths.bundled_sources()
     output = Path(args.output) if args.output else paths.default_graph_file()
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     target = atomic_write(output, data)
     print(f"wrote {built.count} triples to {target}")
     if kept is not None:
-        now = persist.store_graphs(target, hashlib.sha256(data).hexdigest(), built.graphs, built.documents)
+        now = filling.store_graphs(target, hashlib.sha256(data).hexdigest(), built.graphs, built.documents)
         kept.prune()
         print(f"stored them in {now.folder} ({persist.summary(now)})")
     return 0

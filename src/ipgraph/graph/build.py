@@ -91,6 +91,9 @@ class GraphBuilder:
 
     def add(self, doc: Document) -> None:
         self.claim(doc.key, doc.source_path)
+        self._map(doc)
+
+    def _map(self, doc: Document) -> None:
         english = translations(doc)
         self._document(doc, english)
         for section in doc.sections:

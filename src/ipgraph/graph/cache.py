@@ -31,6 +31,7 @@ from ipgraph.errors import IpgraphError
 from ipgraph.files import atomic_write
 from ipgraph.graph.parts import Collector, Part
 from ipgraph.graph.vocab import Vocabulary
+from ipgraph.graph.workers import mapped
 from ipgraph.ingest.parse import read_and_parse
 
 FORMAT = 1
@@ -115,22 +116,25 @@ def parts(
     encoding: str | None = None,
     cache: Cache | None = None,
     warn: Callable[[str], None] = lambda _: None,
+    workers: int | None = None,
 ) -> Iterator[Part]:
-    """Each file's part, from the cache when it holds it, else read, mapped and cached; ``warn`` gets
-    each document's warnings (``file:line: warning: …``), cached or not."""
+    """Each file's part, from the cache when it holds it, else read and mapped (in worker processes
+    when there are many: ``graph.workers``) and cached; ``warn`` gets each document's warnings
+    (``file:line: warning: …``), cached or not."""
+    paths = [Path(p) for p in files]
+    digests = [entry_digest(p, layout, encoding) if cache else None for p in paths]
+    found = [cache.get(d) if cache and d else None for d in digests]
+    made = mapped([p for p, part in zip(paths, found, strict=True) if part is None], vocab, layout, encoding, workers)
     collector = Collector(vocab)
-    for path in files:
-        digest = entry_digest(Path(path), layout, encoding) if cache else None
-        part = cache.get(digest) if cache and digest else None
-        if part is None:
-            parsed = read_and_parse(path, layout, encoding)
-            doc = parsed.document
-            warnings = tuple(f"{doc.source_path}:{w.line}: warning: {w.kind}: {w.text}" for w in doc.warnings)
-            part = collector.map(parsed, warnings)
-            if cache and digest:
-                cache.put(digest, part)
-        else:
+    try:
+        for path, digest, part in zip(paths, digests, found, strict=True):
+            if part is None:
+                part = next(made) or collector.part(read_and_parse(path, layout, encoding))
+                if cache and digest:
+                    cache.put(digest, part)
             collector.claim(part.key, part.source)
-        for warning in part.warnings:
-            warn(warning)
-        yield part
+            for warning in part.warnings:
+                warn(warning)
+            yield part
+    finally:
+        made.close()

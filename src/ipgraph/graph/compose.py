@@ -15,16 +15,26 @@ keys), when its lines are sorted again one by one.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph, URIRef
 
 from ipgraph.graph.build import HEADER, link_documents
-from ipgraph.graph.parts import MODULUS, Part, Rendered, id_segment, line_digest, nt_term, view_triple
+from ipgraph.graph.parts import MODULUS, Part, id_segment, line_digest, nt_term, view_triple
 from ipgraph.graph.vocab import Vocabulary
-from ipgraph.graph.writer import Entry, SubjectKey, TurtleWriter, block, document, entry, subject_key
+from ipgraph.graph.writer import (
+    Entry,
+    SubjectKey,
+    TurtleWriter,
+    block,
+    block_size,
+    document,
+    entries_of,
+    entry,
+    subject_key,
+)
 from ipgraph.prefixes import ID, IPG
 
 GRAPHS = "https://w3id.org/ipgraph/graph/"  # as ipgraph.sparql.graphs names them
@@ -37,13 +47,11 @@ _TASK_LIST = IPG + "TaskList"
 
 @dataclass
 class GraphText:
-    """One named graph's distinct triples as N-Triples lines, and its digest."""
+    """One named graph's distinct triples as N-Triples text (in pieces), their number and digest."""
 
-    lines: Collection[str]
+    chunks: list[bytes]
+    count: int
     digest: int
-
-    def ntriples(self) -> bytes:
-        return "".join(f"{line} .\n" for line in self.lines).encode()
 
 
 @dataclass
@@ -96,33 +104,41 @@ def _document_key(node) -> str | None:
 
 def _turtle(parts: list[Part], extra: list[tuple]) -> tuple[str, int]:
     writer = TurtleWriter()
-    subjects: dict[SubjectKey, Rendered] = {}
-    merged: dict[SubjectKey, set[Entry]] = {}
+    blocks: dict[SubjectKey, str | None] = {}  # a subject's block as one part rendered it
+    texts: dict[SubjectKey, str] = {}
+    merged: dict[SubjectKey, set[Entry]] = {}  # the subjects that are rendered again
+
+    def entries(key: SubjectKey) -> set[Entry]:
+        found = merged.get(key)
+        if found is None:
+            first = blocks[key]
+            texts[key], listed = entries_of(first) if first is not None else (texts[key], [])
+            found = merged[key] = set(listed)
+        return found
+
     for part in parts:
-        for key, rendered in part.subjects.items():
-            known = subjects.get(key)
-            if known is None:
-                subjects[key] = rendered
+        for key, text in part.subjects.items():
+            if key in blocks:
+                entries(key).update(entries_of(text)[1])
             else:
-                merged.setdefault(key, set(known[1])).update(rendered[1])
+                blocks[key] = text
     for s, p, o in extra:
         key = subject_key(s)
-        known = subjects.get(key)
-        if known is None:
-            known = subjects[key] = (writer.term(s), (), "")
-        merged.setdefault(key, set(known[1])).add(entry(writer, p, o))
-    blocks, count = [], 0
-    for key in sorted(subjects):
-        rendered = subjects[key]
-        entries = merged.get(key)
-        if entries is None:
-            blocks.append(rendered[2])
-            count += len(rendered[1])
+        if key not in blocks:
+            blocks[key], texts[key] = None, writer.term(s)
+        entries(key).add(entry(writer, p, o))
+    written, count = [], 0
+    for key in sorted(blocks):
+        if key in merged:
+            written.append(block(texts[key], sorted(merged[key])))
+            count += len(merged[key])
         else:
-            blocks.append(block(rendered[0], sorted(entries)))
-            count += len(entries)
+            kept = blocks[key]
+            assert kept is not None
+            written.append(kept)
+            count += block_size(kept)
     used = set(writer.used).union(*(p.prefixes for p in parts))
-    return document(blocks, used, HEADER), count
+    return document(written, used, HEADER), count
 
 
 def graph_of(subject: str | None, obj: str | None, keys: set[str]) -> str:
@@ -142,14 +158,14 @@ def _iris(line: str) -> tuple[str, str | None]:
 
 
 def _graphs(parts: list[Part], extra: list[tuple], keys: set[str]) -> dict[str, GraphText]:
-    own: dict[str, tuple[tuple[str, ...], int]] = {}
+    own: dict[str, Part] = {}
     more: dict[str, dict[str, None]] = {}
     for part in parts:
         if part.key in keys and not keys.intersection(part.segments):
-            own[DOCUMENT + part.key] = (part.own, part.own_digest)
+            own[DOCUMENT + part.key] = part
             more.setdefault(SHARED, {}).update(dict.fromkeys(part.shared))
             continue
-        for line in (*part.own, *part.shared):
+        for line in (*_lines(part.own), *part.shared):
             more.setdefault(graph_of(*_iris(line), keys), {})[line] = None
     for s, p, o in extra:
         line = f"{nt_term(s)} <{p}> {nt_term(o)}"
@@ -157,12 +173,20 @@ def _graphs(parts: list[Part], extra: list[tuple], keys: set[str]) -> dict[str, 
         more.setdefault(name, {})[line] = None
     graphs = {}
     for name in sorted(own.keys() | more.keys()):
-        lines, digest = own.get(name, ((), 0))
-        added = more.get(name)
+        mine = own.get(name)
+        chunks, count, digest = ([mine.own], mine.own_count, mine.own_digest) if mine else ([], 0, 0)
+        added = list(more.get(name, ()))
+        if added and mine:
+            base = set(_lines(mine.own))
+            added = [line for line in added if line not in base]
         if added:
-            base = set(lines)
-            new = [line for line in added if line not in base]
-            lines = (*lines, *new)
-            digest = (digest + sum(map(line_digest, new))) % MODULUS
-        graphs[name] = GraphText(lines, digest)
+            chunks.append("".join(f"{line} .\n" for line in added).encode())
+            count += len(added)
+            digest = (digest + sum(map(line_digest, added))) % MODULUS
+        graphs[name] = GraphText(chunks, count, digest)
     return graphs
+
+
+def _lines(ntriples: bytes) -> list[str]:
+    """N-Triples text as lines without their " ." (a literal writes its line breaks as \\n)."""
+    return ntriples.decode().split(" .\n")[:-1]

@@ -24,8 +24,6 @@ from ipgraph.graph.writer import Entry, SubjectKey, TurtleWriter, block, entry, 
 from ipgraph.ingest.parse import Parsed
 
 MODULUS = 2**256
-# A subject's rendering: its text, its sorted distinct entries and its block.
-Rendered = tuple[str, tuple[Entry, ...], str]
 # A triple for the cross-document steps: subject, predicate, and an IRI or (lexical form, language, datatype).
 ViewTriple = tuple[str, str, str | tuple[str, str, str]]
 
@@ -76,11 +74,12 @@ class Part:
     key: str  # the document key
     source: str  # the source path the key is claimed for
     warnings: tuple[str, ...]  # as ``ipgraph build`` prints them
-    subjects: dict[SubjectKey, Rendered]
+    subjects: dict[SubjectKey, str]  # each subject's block (``writer.entries_of`` reads it back)
     prefixes: tuple[str, ...]
-    own: tuple[str, ...]  # N-Triples lines (no " .") whose subject lies in the document's IRI space
-    shared: tuple[str, ...]  # the others (bodies, dates, cited policies)
+    own: bytes  # N-Triples of the triples whose subject lies in the document's IRI space
+    own_count: int
     own_digest: int
+    shared: tuple[str, ...]  # the others (bodies, dates, cited policies), as lines without " ."
     segments: tuple[str, ...]  # other first segments of ipgraph IRIs it names: none may be a document key
     view: tuple[ViewTriple, ...]
     count: int
@@ -94,7 +93,7 @@ class Part:
         if not isinstance(data, tuple) or len(data) != len(names):
             raise ValueError("not a part")
         part = cls(*data)
-        if not isinstance(part.subjects, dict) or not isinstance(part.own, tuple):
+        if not isinstance(part.subjects, dict) or not isinstance(part.own, bytes):
             raise ValueError("not a part")
         return part
 
@@ -113,12 +112,13 @@ class Collector(GraphBuilder):
             if value is not None:
                 self.triples.append((subject, predicate, value))
 
-    def map(self, parsed: Parsed, warnings: tuple[str, ...]) -> Part:
-        """One document's part (its key must not be claimed yet: see ``GraphBuilder.claim``)."""
+    def part(self, parsed: Parsed) -> Part:
+        """One document's part (whose key the caller claims: ``GraphBuilder.claim``)."""
         self.triples = []
         doc = parsed.document
-        self.add(doc)
+        self._map(doc)
         triples = _located(self.triples, parsed)
+        warnings = tuple(f"{doc.source_path}:{w.line}: warning: {w.kind}: {w.text}" for w in doc.warnings)
         return render(doc.key, doc.source_path, warnings, triples)
 
 
@@ -175,24 +175,20 @@ def render(key: str, source: str, warnings: tuple[str, ...], triples: list[tuple
             segments.add(oseg)
         if _linked(str(p), o, seg == key):
             view[(str(s), str(p), _view_object(o))] = None
-    subjects: dict[SubjectKey, Rendered] = {}
-    count = 0
-    for skey, (text, entries) in by_subject.items():
-        ordered: tuple[Entry, ...] = tuple(sorted(entries))
-        count += len(ordered)
-        subjects[skey] = (text, ordered, block(text, ordered))
+    subjects = {skey: block(text, sorted(entries)) for skey, (text, entries) in by_subject.items()}
     return Part(
         key=key,
         source=source,
         warnings=warnings,
         subjects=subjects,
         prefixes=tuple(sorted(writer.used)),
-        own=tuple(own),
-        shared=tuple(shared),
+        own="".join(f"{line} .\n" for line in own).encode(),
+        own_count=len(own),
         own_digest=sum(map(line_digest, own)) % MODULUS,
+        shared=tuple(shared),
         segments=tuple(sorted(segments)),
         view=tuple(view),
-        count=count,
+        count=sum(len(entries) for _text, entries in by_subject.values()),
     )
 
 

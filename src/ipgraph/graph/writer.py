@@ -114,6 +114,36 @@ def block(subject: str, entries: Iterable[Entry]) -> str:
     return "\n".join(lines) + "\n.\n"
 
 
+def entries_of(text: str) -> tuple[str, list[Entry]]:
+    """A block back as its subject's text and its entries (what :func:`block` made it from)."""
+    subject, *lines = text[: -len("\n.\n")].split("\n")
+    entries: list[Entry] = []
+    verb = ""
+    for line in lines:
+        if line.startswith(INDENT * 2):
+            entries.append(_entry(verb, line[len(INDENT) * 2 : -2]))
+        elif line.endswith(" ;"):
+            verb, value = line[len(INDENT) : -2].split(" ", 1)
+            entries.append(_entry(verb, value))
+        else:
+            verb = line[len(INDENT) :]
+    return subject, entries
+
+
+def block_size(text: str) -> int:
+    """How many triples a block holds: each ends a line with " ;" or " ,"."""
+    return text.count(" ;\n") + text.count(" ,\n")
+
+
+def _entry(verb: str, value: str) -> Entry:
+    if verb == "a":
+        return (False, RDF_TYPE, verb, value)
+    if verb.startswith("<"):
+        return (True, verb[1:-1], verb, value)
+    prefix, local = verb.split(":", 1)
+    return (True, PREFIXES[prefix] + local, verb, value)
+
+
 def document(blocks: Iterable[str], used: Iterable[str], header: str = "") -> str:
     """The whole file: the header, the prefixes used, then the blocks (already in subject order)."""
     prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in sorted(set(used)))

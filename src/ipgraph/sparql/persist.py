@@ -27,10 +27,9 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -207,51 +206,6 @@ def sync(graph: str | Path, digest: str | None = None) -> State:
         return ox.Store(str(path))
 
     return publish(p, digest, fill, copy)
-
-
-class GraphData(Protocol):
-    """One named graph's triples as ``ipgraph build`` hands them over (``graph.compose.GraphText``)."""
-
-    lines: Collection[str]  # distinct N-Triples lines, without the final " ."
-    digest: int  # the sum of its lines' sha256, as :func:`_hashed` counts it
-
-
-def store_graphs(graph: str | Path, digest: str, graphs: Mapping[str, GraphData], documents: list[str]) -> State:
-    """Make the store of a graph file hold these graphs, the file's triples as the build partitioned
-    them: as :func:`sync` does from the file, but without reading the file's triples again. Only the
-    graphs whose digest changed are replaced in a copy of the current version when it has few."""
-    p = Path(graph)
-    now = state(p, digest)
-    if now.current:
-        return now
-    hexes = {name: f"{g.digest:064x}" for name, g in graphs.items()}
-    meta = {"triples": sum(len(g.lines) for g in graphs.values()), "documents": documents, "graphs": hexes}
-    fmt = file_format(p)
-    recorded = _meta(now.version).get("graphs") if now.version else None
-    changed = {g for g in hexes.keys() | (recorded or {}).keys() if hexes.get(g) != (recorded or {}).get(g)}
-    if not recorded or len([g for g in changed if document_key(g) is not None]) > max(1, len(documents) // 2):
-        return publish(p, digest, lambda store: _fill(store, p, fmt, graphs, set(graphs), meta))
-    base = now.version
-    assert base is not None  # recorded digests come from a version
-
-    def copy(path: Path) -> ox.Store:
-        ox.Store.read_only(str(base / DATA)).backup(str(path))
-        return ox.Store(str(path))
-
-    def fill(store: ox.Store) -> dict:
-        for name in changed:
-            store.remove_graph(ox.NamedNode(name))
-        return {**_fill(store, p, fmt, graphs, changed & graphs.keys(), meta), "replaced": sorted(changed)}
-
-    return publish(p, digest, fill, copy)
-
-
-def _fill(store: ox.Store, graph: Path, fmt: ox.RdfFormat, graphs: Mapping[str, GraphData], names: set[str],
-          meta: dict) -> dict:  # fmt: skip
-    """Load the named graphs as one N-Quads text, then work out the entailments."""
-    quads = "".join(f"{line} <{name}> .\n" for name in sorted(names) for line in graphs[name].lines)
-    store.bulk_load(quads.encode(), format=ox.RdfFormat.N_QUADS)
-    return {**meta, **_entail(store, graph, fmt)}
 
 
 def file_format(path: Path) -> ox.RdfFormat:
