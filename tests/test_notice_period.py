@@ -25,6 +25,7 @@ from ipgraph.ingest.parse import parse_file
 from ipgraph.ingest.reader.notice import notice_period
 from ipgraph.ingest.records import Notice
 from ipgraph.network.periods import figures, period_graphs
+from ipgraph.shacl import validate
 from ipgraph.sparql.store import EmbeddedStore
 
 HERE = Path(__file__).parent / "fixtures"
@@ -88,3 +89,9 @@ def test_the_new_editions_are_aligned_and_networked(graph):
     assert (rows[3]["gained"], rows[3]["lost"]) == (["国家统计局"], [])
     # 2035 keeps tasks 1, 2 and 6 of 2034: 国家知识产权局 with 市场监管总局 and 国家发展改革委
     assert (rows[4]["nodes"], rows[4]["edges"], rows[4]["centralisation"]) == (3, 2, 1.0)
+
+
+def test_the_five_editions_conform_to_the_shapes(graph):
+    report = validate(graph, engine="fast")
+    assert report.conforms, report.text()
+    assert {v.severity for v in report.violations} <= {"Warning"}  # only the addressee's and issuer's English names
