@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-GRAPH_HELP = "named graph to replace (default: https://w3id.org/ipgraph/graph/tasklists)"
-
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.paths import GRAPH_NAME
+    from ipgraph.sparql.remote import DEFAULT_GRAPH, DEFAULT_TIMEOUT
+
     p = sub.add_parser(
         "push",
         help="load the graph into a remote SPARQL store (replaces one named graph, then verifies it)",
@@ -19,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(IPGRAPH_ENDPOINT_AUTH=basic|digest) or ~/.netrc, never from the command line.",
     )
     p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query endpoint")
-    p.add_argument("--graph", metavar="IRI", help=GRAPH_HELP)
+    p.add_argument("--graph", metavar="IRI", help=f"named graph to replace (default: {DEFAULT_GRAPH})")
     p.add_argument("--store", metavar="URL", help="Graph Store Protocol URL (default: guessed from --endpoint)")
     p.add_argument("--update", metavar="URL", help="SPARQL Update URL (default: guessed from --endpoint)")
     p.add_argument(
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the union of its graphs shows a staging graph to its queries while it exists, and after a store crash "
         "mid-push until the next push: stage only into stores whose default graph is a graph of its own",
     )
-    p.add_argument("--file", metavar="FILE", help="graph file to push (default: data/ipgraph.ttl)")
+    p.add_argument("--file", metavar="FILE", help=f"graph file to push (default: {GRAPH_NAME.as_posix()})")
     p.add_argument(
         "--document",
         metavar="KEY",
@@ -40,7 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "vocabularies and shared nodes), by default into a graph of the same name "
         "(https://w3id.org/ipgraph/graph/document/KEY)",
     )
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per-request time limit")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="per-request time limit (default %(default)g)",
+    )
     p.add_argument(
         "--report",
         metavar="FILE",

@@ -6,6 +6,9 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.paths import GRAPH_NAME
+    from ipgraph.web.limits import Limits, MiB
+
     p = sub.add_parser(
         "serve",
         help="serve the graph over SPARQL 1.1 Protocol, with a query page (read-only)",
@@ -13,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Turtle, N-Triples, JSON-LD for graph results), the named queries as URLs (/queries/NAME.json?param=…), "
         "a query page at / and the department network at /network. See docs/endpoint.md.",
     )
-    p.add_argument("--graph", metavar="FILE", help="graph file to serve (default: data/ipgraph.ttl)")
+    p.add_argument("--graph", metavar="FILE", help=f"graph file to serve (default: {GRAPH_NAME.as_posix()})")
     p.add_argument(
         "--no-entailments",
         action="store_true",
@@ -21,8 +24,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per query (default 30)")
-    p.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="row limit per answer (default 10000)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=Limits.timeout,
+        metavar="SECONDS",
+        help="time limit per query (default %(default)g)",
+    )
+    p.add_argument(
+        "--max-rows", type=int, default=Limits.max_rows, metavar="N", help="row limit per answer (default %(default)s)"
+    )
     p.add_argument(
         "--allow-service",
         action="store_true",
@@ -39,16 +50,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--answers",
         type=int,
-        default=1024,
+        default=Limits.answers,
         metavar="N",
-        help="answers kept for identical requests, the graph being fixed while serving (default 1024; 0: none)",
+        help="answers kept for identical requests, the graph being fixed while serving (default %(default)s; 0: none)",
     )
     p.add_argument(
         "--max-memory",
         type=int,
-        default=1024,
+        default=(Limits.memory or 0) // MiB,
         metavar="MIB",
-        help="memory per query, in MiB, beyond the graph (default 1024); a query needing more is stopped (503)",
+        help="memory per query, in MiB, beyond the graph (default %(default)s); a query needing more is stopped (503)",
     )
     p.set_defaults(func=run)
 
