@@ -100,6 +100,52 @@ def test_a_stale_store_is_refused_when_not_rebuilt(graph):
         persist.open_graph(graph, rebuild=False)
 
 
+def hashing_forbidden(monkeypatch) -> None:
+    def no_hash(path):
+        raise AssertionError(f"{path} was hashed although its stat signature was recorded")
+
+    monkeypatch.setattr(persist, "checksum", no_hash)
+
+
+def test_a_current_file_is_hashed_once_then_known_by_its_stat_signature(graph, monkeypatch):
+    monkeypatch.setattr(persist, "RACY_NS", 0)  # the copy is fresh; its timestamps count as settled
+    time.sleep(0.01)
+    assert persist.state(graph).current  # hashed, found current, signature recorded
+    hashing_forbidden(monkeypatch)
+    assert persist.state(graph).current
+    # same size, same mtime, different content: the ctime tells
+    text = graph.read_text(encoding="utf-8")
+    changed = text.replace('"保护司"@zh', '"保户司"@zh')
+    assert len(changed.encode()) == len(text.encode())
+    mtime = graph.stat().st_mtime_ns
+    graph.write_text(changed, encoding="utf-8")
+    os.utime(graph, ns=(mtime, mtime))
+    monkeypatch.undo()
+    now = persist.state(graph)
+    assert not now.current and now.actual == persist.checksum(graph)
+
+
+def test_no_signature_is_recorded_for_a_file_changed_just_now(graph, monkeypatch):
+    """A change within the filesystem's timestamp granularity of the hash could share its
+    timestamps with a later one: such a file is hashed again next time."""
+    assert persist.state(graph).current
+    assert not (persist.state(graph).version / persist.SIGNATURE).exists()
+
+
+def test_a_changed_rule_makes_the_store_stale_though_the_graph_file_kept_its_signature(graph, monkeypatch, tmp_path):
+    from ipgraph.sparql import entailment
+
+    rules = tmp_path / "rules"
+    shutil.copytree(entailment.RULES_DIR, rules)
+    monkeypatch.setattr(entailment, "RULES_DIR", rules)
+    monkeypatch.setattr(persist, "RACY_NS", 0)
+    time.sleep(0.01)
+    assert persist.state(graph).current  # the same rules elsewhere: hashed, current, signatures recorded
+    first = sorted(rules.glob("*.rq"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    assert not persist.state(graph).current
+
+
 def test_without_a_store_the_file_is_read(tmp_path):
     path = tmp_path / "g.ttl"
     shutil.copy(paths.BUNDLED_GRAPH, path)

@@ -11,7 +11,9 @@ import threading
 from ipgraph.cli.commands import COMMANDS
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``command``, one of :data:`COMMANDS`, that subcommand's only
+    (all that running it needs: registering the others would import their modules for nothing)."""
     p = argparse.ArgumentParser(
         prog="ipgraph",
         description="A knowledge graph of China's IP-policy task lists: build it from source text, "
@@ -19,7 +21,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="Run `ipgraph COMMAND --help` for a command's options.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
+    for name in (command,) if command in COMMANDS else COMMANDS:
         importlib.import_module(f"ipgraph.cli.{name}").register(sub)
     return p
 
@@ -50,7 +52,17 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run the command line ``argv`` and return its exit status.
+
+    Without ``argv`` (the installed ``ipgraph`` script, ``python -m ipgraph.cli``) the process is the
+    command, and ends with it: ``ipgraph query`` then keeps its time and memory limits in this
+    process (:func:`ipgraph.sparql.run.limits_on_this_process`), which they may end, instead of
+    starting a child process for the query. Given ``argv`` (a caller in Python), limits end a child only."""
+    own_process = argv is None
+    if argv is None:
+        argv = sys.argv[1:]
+    args = parser(argv[0] if argv else None).parse_args(argv)
+    args.own_process = own_process
     from ipgraph.errors import IpgraphError
 
     handled = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]

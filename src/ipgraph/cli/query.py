@@ -6,6 +6,9 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.paths import GRAPH_NAME
+    from ipgraph.sparql.run import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MiB
+
     p = sub.add_parser(
         "query",
         help="run a named query, a .rq file or SPARQL text",
@@ -24,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("table", "csv", "tsv", "json", "turtle", "nt", "jsonld"),
         help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)",
     )
-    p.add_argument("--graph", metavar="FILE", help="graph file to query (default: data/ipgraph.ttl)")
+    p.add_argument("--graph", metavar="FILE", help=f"graph file to query (default: {GRAPH_NAME.as_posix()})")
     p.add_argument(
         "--no-entailments",
         action="store_true",
@@ -34,10 +37,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--timeout",
         type=float,
-        default=30.0,
+        default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help="stop a query that runs longer than this (default: 30; on the graph file 0 is no limit, "
-        "with --endpoint the whole request's limit, 0 giving 60)",
+        help="stop a query that runs longer than this (default: %(default)g; on the graph file 0 is no limit, "
+        "with --endpoint the whole request's limit, 0 giving the remote client's own)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=positive_int,
+        default=DEFAULT_MEMORY // MiB,
+        metavar="MIB",
+        help="memory a query on the graph file may take, in MiB, beyond the graph (default %(default)s); "
+        "a query needing more is stopped",
     )
     p.add_argument(
         "--endpoint",
@@ -78,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ipgraph.cli.load import open_store
     from ipgraph.sparql.library import resolve
-    from ipgraph.sparql.run import run_embedded
+    from ipgraph.sparql.run import MiB, run_embedded
 
     query = resolve(args.query)
     params = parse_params(args.param)
@@ -92,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
             result.warnings = remote_parameter_warnings(args.endpoint, query, params, args.default_graph)
     else:
         store = open_store(args.graph, not args.no_entailments)
-        result = run_embedded(store, query, params, args.max_rows, args.timeout or math.inf)
+        timeout, memory = args.timeout or math.inf, args.max_memory * MiB
+        own_process = getattr(args, "own_process", False)
+        result = run_embedded(store, query, params, args.max_rows, timeout, memory, own_process)
     fmt = args.format or ("turtle" if result.kind == "graph" else "table")
     sys.stdout.write(result.serialize(fmt))
     for warning in result.warnings:

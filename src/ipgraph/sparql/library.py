@@ -20,7 +20,6 @@ Values are bound as RDF terms by the engine (embedded) or as a
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +146,8 @@ def resolve(spec: str) -> NamedQuery:
         queries = library()
         if spec in queries:
             return queries[spec]
+        import difflib
+
         close = difflib.get_close_matches(spec, queries, n=3)
         hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise QueryError(f"no named query {spec!r}; {hint}`ipgraph queries` lists them")

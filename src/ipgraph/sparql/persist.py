@@ -17,16 +17,25 @@ a reader opens the old version or the new one, never a half-written store; a bui
 midway leaves only a ``.building-…`` folder, which no reader opens and the next build removes.
 The version before the current one is kept for readers that resolved the link just before it
 changed; older ones are removed.
+
+Hashing the file on every command would cost more than the query (0.2 s for 100 MB), so a reader
+that has hashed it and found the recorded checksum also records the file's stat signature (size,
+mtime, ctime, inode, device), and those of the ontology and its rules, in ``v-…/signature.json``;
+while the files show the same signatures, the version is taken as current, as git's index does.
+The checksum stays the authority: any write to the file, a rename over it or a copy gives it a new
+ctime (which, unlike the mtime, no tool can set back) or a new inode; and a signature is recorded
+only for files whose last change is older, by more than any filesystem's timestamp granularity,
+than the moment hashing began, so a write racing with the hash cannot leave a signature that
+matches changed content.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import json
 import os
-import secrets
-import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +44,6 @@ import pyoxigraph as ox
 
 from ipgraph import paths
 from ipgraph.errors import IpgraphError
-from ipgraph.files import atomic_write
 from ipgraph.sparql.graphs import document_key, document_keys, graph_name, partitioned
 from ipgraph.sparql.store import FORMATS, EmbeddedStore, graph_file
 
@@ -46,6 +54,8 @@ LINK = "current"
 META = "meta.json"
 DATA = "oxigraph"
 FORMAT = 1  # the layout of a version; a store of another layout is rebuilt
+SIGNATURE = "signature.json"  # the graph file's stat signature when it last had the recorded checksum
+RACY_NS = 2 * 10**9  # a change this recent may share its timestamps with a later one (coarse clocks, FAT)
 
 
 def location(graph: str | Path) -> Path:
@@ -56,6 +66,8 @@ def location(graph: str | Path) -> Path:
 
 def checksum(path: str | Path) -> str:
     """The sha256 of a file's bytes, as hex."""
+    import hashlib
+
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -95,15 +107,56 @@ def state(graph: str | Path, digest: str | None = None) -> State:
     """The store of ``graph`` and whether it is current (``digest``: the file's checksum, if known)."""
     p = Path(graph)
     folder = location(p)
-    actual = digest or checksum(p)
-    version, recorded, rules = None, None, True
+    version, meta = None, {}
     with contextlib.suppress(OSError, ValueError):
         target = folder / os.readlink(folder / LINK)
-        meta = json.loads((target / META).read_text(encoding="utf-8"))
+        meta = _meta(target)
         if meta.get("format") == FORMAT and (target / DATA).is_dir():
-            version, recorded = target, meta.get("sha256")
-            rules = meta.get("entailment") == entailment_digest()
-    return State(p, folder, version, recorded, actual, rules)
+            version = target
+    if version is None:
+        return State(p, folder, None, None, digest or checksum(p))
+    recorded, entailment = meta.get("sha256"), meta.get("entailment")
+    if digest is None and recorded and _remembered(version) == [recorded, entailment, *_signatures(p)]:
+        return State(p, folder, version, recorded, recorded)  # unchanged since last found current
+    started = time.time_ns()
+    before = _signatures(p)
+    now = State(p, folder, version, recorded, digest or checksum(p), entailment == entailment_digest())
+    if now.current and digest is None and before == _signatures(p) and _settled(before, started):
+        from ipgraph.files import atomic_write
+
+        with contextlib.suppress(OSError, IpgraphError):
+            atomic_write(version / SIGNATURE, json.dumps([recorded, entailment, *before]) + "\n")
+    return now
+
+
+def _signatures(graph: Path) -> list[list[int]]:
+    """The stat signatures of what decides whether a version is current: the graph file, the
+    ontology, the rules' folder (a rule added or removed) and each rule."""
+    from ipgraph.sparql.entailment import RULES_DIR
+
+    rules = sorted(RULES_DIR.glob("*.rq"))
+    return [_signature(p) for p in (graph, paths.ONTOLOGY, RULES_DIR, *rules)]
+
+
+def _signature(path: Path) -> list[int]:
+    try:
+        s = path.stat()
+    except OSError:
+        return []
+    return [s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev]
+
+
+def _settled(signatures: list[list[int]], started: int) -> bool:
+    """Whether every file last changed long enough before ``started`` that a later change cannot
+    share its timestamps."""
+    return all(s and s[2] < started - RACY_NS for s in signatures)
+
+
+def _remembered(version: Path) -> list | None:
+    try:
+        return json.loads((version / SIGNATURE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def read_only(version: Path) -> EmbeddedStore:
@@ -119,6 +172,8 @@ def read_only(version: Path) -> EmbeddedStore:
 
 def entailment_digest() -> str:
     """The sha256 of the ontology and its rules, which the entailed graph is made from."""
+    import hashlib
+
     from ipgraph.sparql.entailment import RULES_DIR
 
     h = hashlib.sha256(paths.ONTOLOGY.read_bytes())
@@ -226,6 +281,8 @@ def _read(path: Path, fmt: ox.RdfFormat, use: Callable[[Iterable[ox.Quad]], obje
 def _hashed(quads: Iterable[ox.Quad], digests: dict[str, int]) -> Iterator[ox.Quad]:
     """The quads, as they come; each graph's digest is the sum of its triples' sha256 (modulo
     2²⁵⁶): it does not depend on the order the file lists them in. ``digests[""]`` counts them."""
+    import hashlib
+
     for quad in quads:
         digests[""] = digests.get("", 0) + 1
         name = graph_name(quad)
@@ -242,6 +299,12 @@ def _hex(digests: dict[str, int]) -> dict[str, str]:
 
 
 def _meta(version: Path) -> dict:
+    """A version's metadata (read once per process: a published version never changes). Read, do not change."""
+    return _read_meta(version.absolute())
+
+
+@functools.lru_cache(maxsize=8)
+def _read_meta(version: Path) -> dict:
     try:
         return json.loads((version / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -253,6 +316,11 @@ def publish(
 ) -> State:
     """Fill a new version beside the current one (``start``: how to open it, by default empty),
     then swap the ``current`` link to it."""
+    import secrets
+    import shutil
+
+    from ipgraph.files import atomic_write
+
     folder = location(graph)
     token = secrets.token_hex(4)
     building = folder / f".building-{os.getpid()}-{token}"
@@ -290,6 +358,8 @@ def _link_target(folder: Path) -> str | None:
 
 def _point(folder: Path, name: str) -> None:
     """Make ``current`` name this version, in one rename."""
+    import secrets
+
     link = folder / f".{LINK}-{secrets.token_hex(4)}"
     os.symlink(name, link)
     os.replace(link, folder / LINK)
@@ -303,6 +373,8 @@ def _point(folder: Path, name: str) -> None:
 
 def _prune(folder: Path, keep: set[str | None]) -> None:
     """Remove versions other than ``keep`` and the folders of builds whose process has ended."""
+    import shutil
+
     for entry in folder.iterdir():
         name = entry.name
         old = name.startswith("v-") and name not in keep

@@ -146,7 +146,9 @@ def shorten(iri: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns on a terminal: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
 def _cell(term: dict | None, limit: int = 60) -> str:
@@ -157,7 +159,8 @@ def _cell(term: dict | None, limit: int = 60) -> str:
     text = shorten(term["value"]) if term["type"] == "uri" else term["value"]
     cut = len(text) > 4 * limit
     text = " ".join(text[: 4 * limit].split())
-    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
     if display_width(text) <= limit and not cut:
         return text
     kept, width = [], 0
@@ -172,15 +175,26 @@ def _cell(term: dict | None, limit: int = 60) -> str:
 def _table(result: Result) -> str:
     if not result.variables:
         return "(no columns)\n"
-    cells = [[_cell(row.get(var)) for var in result.variables] for row in result.rows]
-    widths = [
-        max([display_width(var)] + [display_width(r[i]) for r in cells]) for i, var in enumerate(result.variables)
-    ]
+    # Rows of the embedded store share the value dict of a recurring term: each is shown once.
+    shown: dict[int, tuple[str, int]] = {}
 
-    def line(values: list[str]) -> str:
-        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+    def cell(term: dict | None) -> tuple[str, int]:
+        if term is None:
+            return "", 0
+        known = shown.get(id(term))
+        if known is None:
+            text = _cell(term)
+            known = shown[id(term)] = (text, display_width(text))
+        return known
 
-    out = [line(result.variables), line(["-" * w for w in widths])]
+    heading = [(var, display_width(var)) for var in result.variables]
+    cells = [[cell(row.get(var)) for var in result.variables] for row in result.rows]
+    widths = [max(width for _, width in column) for column in zip(heading, *cells, strict=True)]
+
+    def line(values: list[tuple[str, int]]) -> str:
+        return "  ".join(v + " " * (w - n) for (v, n), w in zip(values, widths, strict=True)).rstrip()
+
+    out = [line(heading), line([("-" * w, w) for w in widths])]
     out += [line(r) for r in cells]
     count = len(result.rows)
     out.append(f"({count} row{'s' if count != 1 else ''}{', truncated at the row limit' if result.truncated else ''})")

@@ -1,50 +1,64 @@
 """Stage 4 — run a query on the embedded store into a Result, within a time limit and a row cap.
 
-Time limits: pyoxigraph cannot cancel a running query, and a thread cannot be
-stopped, so a query with a time limit runs in a child process that is killed at the
-deadline. The child is forked where the platform allows (it shares the parent's
-store, copy-on-write, so starting it costs milliseconds); elsewhere it is spawned
-and given a copy of the graph. A stopped query returns nothing: never partial rows.
-The child dies with its parent (Linux), so a killed command leaves no query running.
+Time limits: pyoxigraph cannot cancel a running query, and a thread cannot be stopped.
+When the process is the command (``ipgraph query``), it is the query too: a thread waits for the
+deadline and ends the whole process with the time-limit message (the engine releases the GIL while
+it works), and the memory limit is the process's own (:func:`limits_on_this_process`).
+Elsewhere (a notebook, a test, a caller that must outlive the query) a query with a time
+limit runs in a child process that is killed at the deadline. The child is forked where the
+platform allows (it shares the parent's store, copy-on-write, so starting it costs milliseconds);
+elsewhere it is spawned and given a copy of the graph. A stopped query returns nothing: never
+partial rows. The child dies with its parent (Linux), so a killed command leaves no query running.
 (A threaded server must not fork: ``ipgraph.sparql.pool`` keeps worker processes instead.)
 
-Memory: the child limits its own address space to what it holds plus ``memory`` bytes
+Memory: the query's process limits its own address space to what it holds plus ``memory`` bytes
 (:func:`limit_memory`); a query that needs more is stopped with QueryMemoryError.
 
 Row caps: rows (and the triples of a CONSTRUCT, as they stream) are read lazily and reading
 stops after ``max_rows``; the Result says ``truncated`` so that every caller reports the cap
 instead of applying it silently.
+
+The modules a child process needs are imported when one starts: ``ipgraph query`` on a store
+imports little more than pyoxigraph.
 """
 
 from __future__ import annotations
 
-import ctypes
-import faulthandler
+import contextlib
 import gc
 import io
 import math
-import multiprocessing
-import multiprocessing.connection
+import os
 import signal
 import sys
-from collections.abc import Callable
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from ipgraph.errors import IpgraphError, QueryError, QueryMemoryError, QueryTimeout
 from ipgraph.prefixes import PREFIXES, XSD_STRING
-from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.store import EmbeddedStore, syntax_error
+from ipgraph.sparql.text import nesting_depth
+
+if TYPE_CHECKING:
+    import multiprocessing.connection
+    import multiprocessing.context
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
 _NAMED_NODE, _LITERAL, _BLANK_NODE = ox.NamedNode, ox.Literal, ox.BlankNode
+MiB = 1024**2
 GiB = 1024**3
 DEFAULT_MEMORY = GiB  # bytes a query may take beyond what its process holds before it starts
+DEFAULT_TIMEOUT = 30.0  # seconds a command-line query may run
+STOPPED = 2  # the exit status of a command stopped at a limit, as of any refused command
+# A query nested deeper than this runs in a child process even for a command: the engine's parser
+# recurses, and overflows the stack at tens of thousands of levels, which only a child may die of.
+MAX_IN_PROCESS_DEPTH = 100
 
 
 def run_embedded(
@@ -54,6 +68,7 @@ def run_embedded(
     max_rows: int | None = None,
     timeout: float | None = None,
     memory: int | None = DEFAULT_MEMORY,
+    own_process: bool = False,
 ) -> Result:
     """Run a (named or ad-hoc) query on the embedded store.
 
@@ -61,7 +76,10 @@ def run_embedded(
     ``timeout`` (seconds) stops the query with QueryTimeout; None means no limit, in this process;
     ``math.inf`` no time limit, in a child process (so that a crash of the engine, on a query nested
     too deeply for its parser, or the memory limit, ends the child only).
-    With a time limit the query runs in a child process, which ``memory`` (bytes) also bounds.
+    With a time limit the query runs in a child process, which ``memory`` (bytes) also bounds;
+    with ``own_process`` (the caller is a command whose process may end with the query) it runs in
+    this process, which the limits end (:func:`limits_on_this_process`), unless it nests so deeply
+    that the engine could crash on it.
     """
     if max_rows is not None and max_rows < 0:
         raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
@@ -70,11 +88,83 @@ def run_embedded(
     substitutions = query.bind(params)
     if timeout is None:
         result = evaluate(store, query.text, substitutions, max_rows)
+    elif own_process and nesting_depth(query.text) <= MAX_IN_PROCESS_DEPTH:
+        with limits_on_this_process(timeout, memory):
+            result = evaluate(store, query.text, substitutions, max_rows)
     else:
         result = _evaluate_in_child(store, query.text, substitutions, max_rows, timeout, memory)
     if result.kind == "bindings" and not result.rows and query.names:
+        from ipgraph.sparql.checks import parameter_warnings
+
         result.warnings = parameter_warnings(store, query, params)
     return result
+
+
+@contextlib.contextmanager
+def limits_on_this_process(timeout: float, memory: int | None) -> Iterator[None]:
+    """End this process, with the limit's message on standard error and exit status ``STOPPED``,
+    when the block runs past ``timeout`` seconds or needs more than ``memory`` bytes beyond what the
+    process holds; for a command whose process is the query, so that no child need start.
+
+    A thread waits for the deadline: the engine releases the GIL while it works, so the thread
+    runs on time, and ending the process is the only way to stop the engine. The address-space limit
+    makes an allocation fail, which the engine answers by aborting: a handler of SIGABRT prints the
+    message then (an allocation of Python's raises MemoryError, reported as the same error)."""
+    done = threading.Event()
+    if timeout != math.inf:
+
+        def watch() -> None:
+            if not done.wait(timeout):
+                _end(timeout_message(timeout))
+
+        threading.Thread(target=watch, name="ipgraph-deadline", daemon=True).start()
+    restore = _limit_this_process(memory) if memory is not None else None
+    try:
+        yield
+    except MemoryError:
+        raise QueryMemoryError(memory_message(memory or 0)) from None
+    finally:
+        done.set()
+        if restore is not None:
+            restore()
+
+
+def _end(message: str) -> None:
+    """Write the message and end the process at once, whatever its threads are doing."""
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    os.write(2, f"ipgraph: {message}\n".encode())
+    os._exit(STOPPED)
+
+
+def _limit_this_process(memory: int) -> Callable[[], None] | None:
+    """Limit this process's memory as :func:`limit_memory` does, with the memory-limit message when an
+    allocation fails in the engine; returns what undoes both (None where it cannot be done)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import resource
+
+    handler_type = ctypes.CFUNCTYPE(None, ctypes.c_int)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.signal.restype = ctypes.c_void_p
+    libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    previous_limit = resource.getrlimit(resource.RLIMIT_AS)
+
+    def aborted(signum: int) -> None:
+        resource.setrlimit(resource.RLIMIT_AS, previous_limit)  # room to write the message
+        _end(memory_message(memory))
+
+    handlers = [handler_type(aborted)]  # kept alive while the engine may call it
+    previous_handler = libc.signal(signal.SIGABRT, ctypes.cast(handlers[0], ctypes.c_void_p))
+    limit_memory(memory)
+
+    def restore() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, previous_limit)
+        libc.signal(signal.SIGABRT, previous_handler)
+        handlers.clear()
+
+    return restore
 
 
 @dataclass(frozen=True)
@@ -181,7 +271,7 @@ def _recurring_terms() -> tuple[Callable[[Any], dict], dict]:
     return convert, cache
 
 
-@contextmanager
+@contextlib.contextmanager
 def paused_collection():
     """Python's cyclic garbage collector paused, and left as it was afterwards.
 
@@ -229,6 +319,8 @@ def _literal_json(term: ox.Literal) -> dict:
 
 def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext:
     """Fork where available (shares the store); spawn elsewhere."""
+    import multiprocessing
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -242,7 +334,7 @@ def timeout_message(timeout: float) -> str:
 
 
 def memory_text(size: int) -> str:
-    return f"{size / GiB:g} GiB" if size >= GiB else f"{size / 1024**2:g} MiB"
+    return f"{size / GiB:g} GiB" if size >= GiB else f"{size / MiB:g} MiB"
 
 
 def memory_message(memory: int) -> str:
@@ -277,6 +369,8 @@ def ended_without_answer(exitcode: int | None) -> str:
 def die_with_parent() -> None:
     """Have the kernel kill this process when its parent dies, however it dies (Linux)."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
@@ -328,6 +422,8 @@ def _child(
     max_rows: int | None,
     memory: int | None,
 ) -> None:
+    import faulthandler
+
     die_with_parent()
     faulthandler.disable()  # an allocation failure at the memory limit aborts; the parent reports it
     if isinstance(graph, bytes):

@@ -29,6 +29,22 @@ def masked_text(text: str) -> str:
     return OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+BRACKETS = re.compile(r"[{}()\[\]]")
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply the query's groups, expressions and blank-node lists nest (braces, parentheses,
+    brackets outside comments, IRIs and strings)."""
+    depth = deepest = 0
+    for m in BRACKETS.finditer(masked_text(text)):
+        if m.group() in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def matching_brace(masked: str, start: int) -> int:
     """Offset of the ``}`` closing the ``{`` at ``start``."""
     depth = 0
