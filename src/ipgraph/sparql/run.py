@@ -34,7 +34,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -45,9 +44,11 @@ from ipgraph.sparql.results import Result
 from ipgraph.sparql.store import EmbeddedStore, syntax_error
 from ipgraph.sparql.text import nesting_depth
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the command's path
 if TYPE_CHECKING:
     import multiprocessing.connection
     import multiprocessing.context
+    from typing import Any
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
 _NAMED_NODE, _LITERAL, _BLANK_NODE = ox.NamedNode, ox.Literal, ox.BlankNode
