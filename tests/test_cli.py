@@ -84,6 +84,44 @@ def test_every_subcommand_explains_itself(capsys, name):
     assert len(description.split()) >= 5, f"`ipgraph {name} --help` has no description"
 
 
+def shown(capsys, *argv: str) -> str:
+    """A command's help, its lines joined (argparse wraps them anywhere)."""
+    code, out, _ = cli(capsys, *argv, "--help")
+    assert code == 0
+    return " ".join(out.split())
+
+
+def test_options_show_and_take_the_defaults_of_the_code_they_configure(capsys, monkeypatch):
+    """Each default lives once, in the module that uses it: changed there, the help and the parsed
+    option follow."""
+    from ipgraph import paths, shacl
+    from ipgraph.cli import parser
+    from ipgraph.sparql import remote, run
+    from ipgraph.web.limits import Limits
+
+    monkeypatch.setattr(run, "DEFAULT_TIMEOUT", 12.5)
+    monkeypatch.setattr(run, "DEFAULT_MEMORY", 3 * run.MiB)
+    monkeypatch.setattr(paths, "GRAPH_NAME", paths.GRAPH_NAME.with_name("elsewhere.ttl"))
+    monkeypatch.setattr(remote, "DEFAULT_TIMEOUT", 42.0)
+    monkeypatch.setattr(remote, "DEFAULT_GRAPH", "urn:x:target")
+    monkeypatch.setattr(shacl, "DEFAULT_ENGINE", "fast")
+    for name, value in (("timeout", 7.5), ("max_rows", 77), ("answers", 5), ("memory", 9 * run.MiB)):
+        monkeypatch.setattr(Limits, name, value)
+    query = shown(capsys, "query")
+    assert "(default: 12.5;" in query and "(default 3)" in query and "(default: data/elsewhere.ttl)" in query
+    parsed = parser("query").parse_args(["query", "departments"])
+    assert (parsed.timeout, parsed.max_memory) == (12.5, 3)
+    serve = shown(capsys, "serve")
+    for text in ("(default 7.5)", "(default 77)", "(default 5;", "(default 9)", "(default: data/elsewhere.ttl)"):
+        assert text in serve
+    push = shown(capsys, "push")
+    assert "(default 42)" in push and "(default: urn:x:target)" in push
+    assert parser("push").parse_args(["push", "--endpoint", "http://h/q"]).timeout == 42.0
+    assert "(default fast)" in shown(capsys, "validate") and "(default fast)" in shown(capsys, "check")
+    for name in ("load", "diff", "network report", "export"):
+        assert "data/elsewhere.ttl" in shown(capsys, *name.split()), name
+
+
 def test_no_command_is_a_usage_error(capsys):
     code, _, err = cli(capsys)
     assert code == 2 and "usage: ipgraph" in err

@@ -12,8 +12,9 @@ from ipgraph.cli.commands import COMMANDS
 
 
 def parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; with ``command``, one of :data:`COMMANDS`, that subcommand's only
-    (all that running it needs: registering the others would import their modules for nothing)."""
+    """The command line's parser; with ``command``, one of :data:`COMMANDS`, with that subcommand's
+    options only (registering the others would import the code of their defaults for nothing);
+    otherwise the list of commands, each with its ``HELP`` line."""
     p = argparse.ArgumentParser(
         prog="ipgraph",
         description="A knowledge graph of China's IP-policy task lists: build it from source text, "
@@ -21,8 +22,12 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
         epilog="Run `ipgraph COMMAND --help` for a command's options.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in (command,) if command in COMMANDS else COMMANDS:
-        importlib.import_module(f"ipgraph.cli.{name}").register(sub)
+    for name in COMMANDS:
+        module = importlib.import_module(f"ipgraph.cli.{name}")
+        if name == command or (command not in COMMANDS and not hasattr(module, "HELP")):
+            module.register(sub)
+        elif command not in COMMANDS:
+            sub.add_parser(name, help=module.HELP)
     return p
 
 

@@ -9,17 +9,22 @@ import time
 EXAMPLE_RE = re.compile(r"e\.g\.\s*([^,(]+?)(?:,| or |\(|$)")
 
 
+HELP = "build from source, validate and run every named query (a whole-pipeline check)"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.shacl import DEFAULT_ENGINE, ENGINES
+
     p = sub.add_parser(
         "check",
-        help="build from source, validate and run every named query (a whole-pipeline check)",
+        help=HELP,
         description="Build the graph from the source documents (default: the bundled 2021 task list) in memory, "
         "validate it against the shapes and run every named query of the library with its default or example "
         "parameters, then print one line per stage. Nothing is written. Exits 0 when the graph conforms and "
         "every query ran, 1 otherwise.",
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="source text files or folders (default: bundled)")
-    p.add_argument("--engine", choices=("auto", "fast", "pyshacl"), default="auto", help="validation engine")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="validation engine (default %(default)s)")
     p.set_defaults(func=run)
 
 

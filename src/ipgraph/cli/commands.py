@@ -1,7 +1,8 @@
-"""The ``ipgraph`` subcommands: one module each, with ``register(subparsers)``.
+"""The ``ipgraph`` subcommands: one module each, with ``register(subparsers)`` and ``HELP``.
 
-Modules import only the standard library at top level, so that ``ipgraph --help``
-starts fast; each command imports what it needs when it runs.
+Modules import only the standard library at top level; each command imports what it needs when
+it runs. ``register`` imports the code whose defaults its options show, so only the command being
+run is registered: ``ipgraph --help`` lists the commands by their ``HELP`` line alone.
 """
 
 COMMANDS = ("build", "load", "validate", "queries", "query", "network", "push", "export", "diff", "serve", "check")

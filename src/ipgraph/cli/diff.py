@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+HELP = "what changed between two documents (two editions): tasks, bodies, leads"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.paths import GRAPH_NAME
+
     p = sub.add_parser(
         "diff",
-        help="what changed between two documents (two editions): tasks, bodies, leads",
+        help=HELP,
         description="Align the tasks of two documents and report what changed: tasks added, dropped, continued, "
         "reworded, split and merged, with the source lines of both sides and the evidence of each match; "
         "responsible bodies gained and lost; tasks whose lead body changed. A and B are two source files, or "
@@ -20,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("new", metavar="B", help="the later document")
     p.add_argument("-f", "--format", choices=("text", "json", "html"), default="text", help="output (default text)")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
-    p.add_argument("--graph", metavar="FILE", help="graph file holding A and B (default: data/ipgraph.ttl)")
+    p.add_argument("--graph", metavar="FILE", help=f"graph file holding A and B (default: {GRAPH_NAME.as_posix()})")
     p.set_defaults(func=run)
 
 

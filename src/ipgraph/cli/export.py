@@ -10,11 +10,13 @@ NETWORK_HELP = "graphml, gexf, cytoscape, dot, csv-nodes, csv-edges, pajek, ucin
 RDF_HELP = "ttl, nt, jsonld; trig, nq (each document in its own named graph)"
 
 
+HELP = "export a network (GraphML, GEXF, Cytoscape.js, DOT, CSV, Pajek, UCINET DL, HTML, SVG, PNG) or the RDF graph"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="export a network (GraphML, GEXF, Cytoscape.js, DOT, CSV, Pajek, UCINET DL, HTML, SVG, PNG) "
-        "or the RDF graph",
+        help=HELP,
         description=f"Export one file. Network formats: {NETWORK_HELP}; RDF formats (the whole graph): {RDF_HELP}. "
         "The format is taken from --format, or else from the output file's suffix.",
         epilog="Example: ipgraph export --network departments --format graphml -o departments.graphml",

@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+HELP = "create the on-disk store of a graph file, which the other commands then open instead of the file"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.paths import GRAPH_NAME
+
     p = sub.add_parser(
         "load",
-        help="create the on-disk store of a graph file, which the other commands then open instead of the file",
-        description="Load a graph file (default: data/ipgraph.ttl) into an on-disk Oxigraph store beside it "
+        help=HELP,
+        description=f"Load a graph file (default: {GRAPH_NAME.as_posix()}) into an on-disk Oxigraph store beside it "
         "(FILE.store/), each document in its own named graph. Commands use the store while the file keeps the "
         "checksum it was built from, and rebuild it otherwise; the file stays the source of truth. The store "
         "is replaced whole: a load that fails or is interrupted leaves the previous store as it was.",
     )
-    p.add_argument("file", nargs="?", metavar="FILE", help="graph file (default: data/ipgraph.ttl)")
+    p.add_argument("file", nargs="?", metavar="FILE", help=f"graph file (default: {GRAPH_NAME.as_posix()})")
     p.add_argument(
         "--full",
         action="store_true",

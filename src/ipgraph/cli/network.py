@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+HELP = "analyse the department network (report, paths between departments)"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "network",
-        help="analyse the department network (report, paths between departments)",
+        help=HELP,
         description="Analyse the network of departments that share tasks: centrality, strongest pairs, "
         "communities, and the tasks linking two departments.",
     )
@@ -88,7 +90,9 @@ def weighting_for(args: argparse.Namespace):
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
     """Where the data comes from: a graph file, or a remote SPARQL endpoint."""
-    p.add_argument("--graph", metavar="FILE", help="graph file (default: data/ipgraph.ttl)")
+    from ipgraph.paths import GRAPH_NAME
+
+    p.add_argument("--graph", metavar="FILE", help=f"graph file (default: {GRAPH_NAME.as_posix()})")
     p.add_argument(
         "--endpoint",
         metavar="URL",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+HELP = "load the graph into a remote SPARQL store (replaces one named graph, then verifies it)"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ipgraph.paths import GRAPH_NAME
@@ -11,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "push",
-        help="load the graph into a remote SPARQL store (replaces one named graph, then verifies it)",
+        help=HELP,
         description="Replace a named graph in a remote store with the graph, atomically: one SPARQL Update "
         "drops the graph and inserts the triples (one transaction: a store that fails or dies keeps the old graph "
         "or the new one), then the graph is read back and checked (count and checksum). With --protocol gsp or "

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+HELP = "list the named queries and their questions"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "queries",
-        help="list the named queries and their questions",
+        help=HELP,
         description="List the named SPARQL queries of queries/ with their questions and parameters.",
     )
     p.add_argument("--lang", choices=("en", "zh", "both"), default="both", help="language of the questions")

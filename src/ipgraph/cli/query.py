@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+HELP = "run a named query, a .rq file or SPARQL text"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ipgraph.paths import GRAPH_NAME
@@ -11,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "query",
-        help="run a named query, a .rq file or SPARQL text",
+        help=HELP,
         description="Run a query on the graph. QUERY is a name from `ipgraph queries`, a .rq file, "
         "or SPARQL text (the prefixes ipg: id: org: skos: dcterms: prov: eli: time: rdf: rdfs: owl: xsd: "
         "are predeclared). Parameters are bound as RDF terms, never pasted into the query text.",

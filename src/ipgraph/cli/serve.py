@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+HELP = "serve the graph over SPARQL 1.1 Protocol, with a query page (read-only)"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ipgraph.paths import GRAPH_NAME
@@ -11,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "serve",
-        help="serve the graph over SPARQL 1.1 Protocol, with a query page (read-only)",
+        help=HELP,
         description="Serve the graph: a read-only SPARQL 1.1 Protocol endpoint at /sparql (JSON, XML, CSV, TSV; "
         "Turtle, N-Triples, JSON-LD for graph results), the named queries as URLs (/queries/NAME.json?param=…), "
         "a query page at / and the department network at /network. See docs/endpoint.md.",

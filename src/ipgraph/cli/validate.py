@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import argparse
 
+HELP = "check the graph against the SHACL shapes"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.paths import GRAPH_NAME
+    from ipgraph.shacl import DEFAULT_ENGINE, ENGINES
+
     p = sub.add_parser(
         "validate",
-        help="check the graph against the SHACL shapes",
-        description="Validate a graph file (default: data/ipgraph.ttl) with the shapes in shapes/. "
+        help=HELP,
+        description=f"Validate a graph file (default: {GRAPH_NAME.as_posix()}) with the shapes in shapes/. "
         "Exits 0 when it conforms, 1 when it does not, and lists each violation with the node's "
         "label and source line, the constraint and what was found.",
     )
-    p.add_argument("file", nargs="?", metavar="FILE", help="graph file to validate (default: data/ipgraph.ttl)")
+    p.add_argument("file", nargs="?", metavar="FILE", help=f"graph file to validate (default: {GRAPH_NAME.as_posix()})")
     p.add_argument("--shapes", metavar="DIR", help="folder of shapes (*.ttl) to use instead of shapes/")
     p.add_argument(
         "--engine",
-        choices=("auto", "fast", "pyshacl"),
-        default="auto",
-        help="auto (default): shapes compiled to SPARQL on the embedded store, pySHACL where they need it; "
-        "fast: that engine only; pyshacl: the reference engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="auto: shapes compiled to SPARQL on the embedded store, pySHACL where they need it; "
+        "fast: that engine only; pyshacl: the reference engine (default %(default)s)",
     )
     p.set_defaults(func=run)
 

@@ -17,12 +17,22 @@ from ipgraph.shacl.inputs import load_graph, shapes_graph
 from ipgraph.shacl.reference import validate_pyshacl
 from ipgraph.shacl.report import Report, Violation
 
-__all__ = ["ENGINES", "Report", "Violation", "load_graph", "shapes_graph", "validate", "validate_file"]
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "Report",
+    "Violation",
+    "load_graph",
+    "shapes_graph",
+    "validate",
+    "validate_file",
+]
 
 ENGINES = ("auto", "fast", "pyshacl")
+DEFAULT_ENGINE = "auto"
 
 
-def validate(data: Graph, shapes: Graph | None = None, engine: str = "auto", store=None) -> Report:
+def validate(data: Graph, shapes: Graph | None = None, engine: str = DEFAULT_ENGINE, store=None) -> Report:
     """Validate an rdflib graph; returns the results in a stable order (by source line, node, path).
 
     ``engine``: "pyshacl" is the reference; "fast" compiles the shapes to SPARQL on the
@@ -46,7 +56,7 @@ def validate(data: Graph, shapes: Graph | None = None, engine: str = "auto", sto
 FAST_SUFFIXES = (".ttl", ".nt")
 
 
-def validate_file(path: str | Path, shapes: Graph | None = None, engine: str = "auto", store=None) -> Report:
+def validate_file(path: str | Path, shapes: Graph | None = None, engine: str = DEFAULT_ENGINE, store=None) -> Report:
     """Validate a graph file: the same report as ``validate(load_graph(path), …)``.
 
     The fast engine loads a Turtle or N-Triples file straight into the embedded store and keeps
