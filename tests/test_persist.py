@@ -17,9 +17,10 @@ import pytest
 from ipgraph import paths
 from ipgraph.cli import main
 from ipgraph.errors import IpgraphError
+from ipgraph.export.rdf import ALL_TRIPLES
 from ipgraph.sparql import persist
 from ipgraph.sparql.entailment import ENTAILED_GRAPH, entail
-from ipgraph.sparql.library import resolve
+from ipgraph.sparql.library import library, resolve
 from ipgraph.sparql.run import run_embedded
 from ipgraph.sparql.store import EmbeddedStore
 
@@ -208,3 +209,27 @@ def test_a_build_killed_midway_leaves_the_old_store_readable(graph):
     rebuilt = persist.open_graph(graph, entailments=True)  # rebuilt whole; the killed build's folder is cleared
     assert rebuilt.location is not None and count(rebuilt) == count(entailed_in_memory(graph)[0])
     assert not any(p.name.startswith(".building-") for p in folder.iterdir())
+
+
+NETWORK_QUERIES = sorted(n for n in library() if n.startswith("network-") and n != ALL_TRIPLES)
+
+
+@pytest.mark.parametrize("name", NETWORK_QUERIES)
+def test_the_network_queries_answer_on_the_store_as_on_the_file_alone(graph, name):
+    """They read nothing the ontology entails, so the store serves them as it is (entailments and all)."""
+    store = persist.open_graph(graph, entailments=None)
+    assert store.location is not None
+    on_store, on_file = (run_embedded(s, library()[name]) for s in (store, EmbeddedStore.from_file(graph)))
+    assert on_store.variables == on_file.variables
+    assert sorted(map(str, on_store.rows)) == sorted(map(str, on_file.rows)) and on_file.rows
+
+
+def test_network_reads_the_current_store_not_the_file(graph, monkeypatch, capsys):
+    argv = ["network", "report", "--graph", str(graph), "-f", "json"]
+    monkeypatch.setattr(persist.EmbeddedStore, "from_file", lambda *_: pytest.fail("the graph file was read"))
+    assert main(argv) == 0
+    from_store = capsys.readouterr().out
+    monkeypatch.undo()
+    shutil.rmtree(persist.location(graph))
+    assert main(argv) == 0
+    assert capsys.readouterr().out == from_store

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -105,3 +106,23 @@ def test_a_query_nested_too_deeply_for_the_engine_ends_a_child_not_the_command(s
     for timeout in ("30", "0"):
         done = ipgraph("query", str(deep), "--graph", str(stored), "--timeout", timeout)
         assert done.returncode == 2 and "nested very deeply" in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sig", "status", "message"),
+    [(signal.SIGINT, 130, "ipgraph: interrupted"), (signal.SIGTERM, 143, "ipgraph: stopped (SIGTERM)")],
+)
+def test_ctrl_c_and_sigterm_stop_a_running_query_at_once(stored, sig, status, message):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "ipgraph.cli", "query", SLOW, "--graph", str(stored), "--timeout", "0"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)  # the engine is counting
+        assert process.poll() is None
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == status and out == "" and err.strip() == message

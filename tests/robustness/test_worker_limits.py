@@ -125,7 +125,25 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_a_killed_query_command_leaves_no_query_running(sig):
+    """The command's process is the query's (a query nested too deeply for it runs in a child)."""
     command = ipgraph("query", ENDLESS, "--timeout", "60")
+    try:
+        time.sleep(2)  # the query is under way
+        assert command.poll() is None and children_of(command.pid) == set()
+        started = time.monotonic()
+        os.kill(command.pid, sig)
+        command.wait(timeout=BOUND)
+        assert time.monotonic() - started < 5
+    finally:
+        command.kill()
+        command.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_command_leaves_no_child_query_running(sig, tmp_path):
+    deep = tmp_path / "deep.rq"
+    deep.write_text("SELECT (COUNT(*) AS ?n) WHERE " + "{" * 200 + ENDLESS.split("WHERE", 1)[1] + "}" * 200)
+    command = ipgraph("query", str(deep), "--timeout", "60")
     try:
         children = descendants_appear(command)
         time.sleep(1)  # the query is under way

@@ -38,9 +38,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_store(path: str | Path | None, entailments: bool = False):
+def open_store(path: str | Path | None, entailments: bool | None = False):
     """The graph of ``--graph`` (or the default one) to query: its store when current, else the file
-    (with the ontology's entailments when asked for, :mod:`ipgraph.sparql.entailment`).
+    (with the ontology's entailments when asked for, :mod:`ipgraph.sparql.entailment`; ``None``:
+    with or without them, whichever is at hand, :func:`ipgraph.sparql.persist.open_graph`).
 
     A stale store is rebuilt, and the user told so on standard error."""
     import sys

@@ -110,7 +110,9 @@ def runner_for(args: argparse.Namespace):
     from ipgraph.cli.load import open_store
     from ipgraph.network import store_runner
 
-    return store_runner(open_store(args.graph))
+    # The network queries read nothing the ontology entails (they leave out the superclasses it adds),
+    # so a current store serves them as it is, entailments and all, instead of the file read anew.
+    return store_runner(open_store(args.graph, entailments=None))
 
 
 def run_report(args: argparse.Namespace) -> int:

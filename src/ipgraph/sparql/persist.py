@@ -404,7 +404,7 @@ def open_graph(
     path: str | Path | None = None,
     on_rebuild: Callable[[State], None] | None = None,
     rebuild: bool = True,
-    entailments: bool = False,
+    entailments: bool | None = False,
 ) -> EmbeddedStore:
     """The graph to query: its persistent store when current, else the file read into memory.
 
@@ -414,7 +414,9 @@ def open_graph(
     default graph includes the ontology's entailments; without ``entailments`` the file is read
     into memory instead when the ontology entails anything from it: leaving the entailed graph out
     would mean listing the others as the default graph, which makes Oxigraph evaluate each pattern
-    graph by graph (a hundred times slower at 85 documents)."""
+    graph by graph (a hundred times slower at 85 documents). ``entailments=None``: either, for
+    queries that read nothing the ontology entails (the networks'): the store as it is when there
+    is one, else the file alone."""
     file = graph_file(path)
     if not location(file).is_dir():
         return EmbeddedStore.from_file(file)
@@ -431,7 +433,7 @@ def open_graph(
     version = now.version
     if version is None:
         raise IpgraphError(now.describe())
-    if not entailments and _meta(version).get("entailed"):
+    if entailments is False and _meta(version).get("entailed"):
         return EmbeddedStore.from_file(file)
     return read_only(version)
 

@@ -29,6 +29,7 @@ import gc
 import io
 import math
 import os
+import select
 import signal
 import sys
 import threading
@@ -108,34 +109,49 @@ def limits_on_this_process(timeout: float, memory: int | None) -> Iterator[None]
     process holds; for a command whose process is the query, so that no child need start.
 
     A thread waits for the deadline: the engine releases the GIL while it works, so the thread
-    runs on time, and ending the process is the only way to stop the engine. The address-space limit
-    makes an allocation fail, which the engine answers by aborting: a handler of SIGABRT prints the
-    message then (an allocation of Python's raises MemoryError, reported as the same error)."""
-    done = threading.Event()
-    if timeout != math.inf:
+    runs on time, and ending the process is the only way to stop the engine. The same thread ends
+    the process at Ctrl-C, SIGTERM or SIGHUP (told through the signal wakeup fd), whose Python
+    handlers would run only once the engine returns. The address-space limit makes an allocation
+    fail, which the engine answers by aborting: a handler of SIGABRT prints the message then (an
+    allocation of Python's raises MemoryError, reported as the same error)."""
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    previous_fd = signal.set_wakeup_fd(wake_write)  # the main thread's signals, as their numbers
 
-        def watch() -> None:
-            if not done.wait(timeout):
-                _end(timeout_message(timeout))
+    def watch() -> None:
+        ready, _, _ = select.select([wake_read], [], [], None if timeout == math.inf else timeout)
+        if not ready:
+            _end(timeout_message(timeout))
+        woken = os.read(wake_read, 1)
+        if woken and woken[0]:  # a signal, not the block's end
+            _end(*_stopped_by(woken[0]))
 
-        threading.Thread(target=watch, name="ipgraph-deadline", daemon=True).start()
+    threading.Thread(target=watch, name="ipgraph-limits", daemon=True).start()
     restore = _limit_this_process(memory) if memory is not None else None
     try:
         yield
     except MemoryError:
         raise QueryMemoryError(memory_message(memory or 0)) from None
     finally:
-        done.set()
+        signal.set_wakeup_fd(previous_fd)
+        os.write(wake_write, b"\0")
         if restore is not None:
             restore()
 
 
-def _end(message: str) -> None:
+def _stopped_by(signum: int) -> tuple[str, int]:
+    """The message and exit status of a command stopped by a signal (as ``ipgraph.cli`` reports them)."""
+    if signum == signal.SIGINT:
+        return "interrupted", 128 + signum
+    return f"stopped ({signal.Signals(signum).name})", 128 + signum
+
+
+def _end(message: str, status: int = STOPPED) -> None:
     """Write the message and end the process at once, whatever its threads are doing."""
     with contextlib.suppress(Exception):
         sys.stderr.flush()
     os.write(2, f"ipgraph: {message}\n".encode())
-    os._exit(STOPPED)
+    os._exit(status)
 
 
 def _limit_this_process(memory: int) -> Callable[[], None] | None:
