@@ -96,16 +96,16 @@ def test_options_show_and_take_the_defaults_of_the_code_they_configure(capsys, m
     option follow."""
     from ipgraph import paths, shacl
     from ipgraph.cli import parser
-    from ipgraph.sparql import remote, run
+    from ipgraph.sparql import limits, remote
     from ipgraph.web.limits import Limits
 
-    monkeypatch.setattr(run, "DEFAULT_TIMEOUT", 12.5)
-    monkeypatch.setattr(run, "DEFAULT_MEMORY", 3 * run.MiB)
+    monkeypatch.setattr(limits, "DEFAULT_TIMEOUT", 12.5)
+    monkeypatch.setattr(limits, "DEFAULT_MEMORY", 3 * limits.MiB)
     monkeypatch.setattr(paths, "GRAPH_NAME", paths.GRAPH_NAME.with_name("elsewhere.ttl"))
     monkeypatch.setattr(remote, "DEFAULT_TIMEOUT", 42.0)
     monkeypatch.setattr(remote, "DEFAULT_GRAPH", "urn:x:target")
     monkeypatch.setattr(shacl, "DEFAULT_ENGINE", "fast")
-    for name, value in (("timeout", 7.5), ("max_rows", 77), ("answers", 5), ("memory", 9 * run.MiB)):
+    for name, value in (("timeout", 7.5), ("max_rows", 77), ("answers", 5), ("memory", 9 * limits.MiB)):
         monkeypatch.setattr(Limits, name, value)
     query = shown(capsys, "query")
     assert "(default: 12.5;" in query and "(default 3)" in query and "(default: data/elsewhere.ttl)" in query

@@ -18,7 +18,7 @@ from ipgraph import paths
 from ipgraph.cli import main
 from ipgraph.errors import IpgraphError
 from ipgraph.export.rdf import ALL_TRIPLES
-from ipgraph.sparql import persist
+from ipgraph.sparql import persist, signature
 from ipgraph.sparql.entailment import ENTAILED_GRAPH, entail
 from ipgraph.sparql.library import library, resolve
 from ipgraph.sparql.run import run_embedded
@@ -109,7 +109,7 @@ def hashing_forbidden(monkeypatch) -> None:
 
 
 def test_a_current_file_is_hashed_once_then_known_by_its_stat_signature(graph, monkeypatch):
-    monkeypatch.setattr(persist, "RACY_NS", 0)  # the copy is fresh; its timestamps count as settled
+    monkeypatch.setattr(signature, "RACY_NS", 0)  # the copy is fresh; its timestamps count as settled
     time.sleep(0.01)
     assert persist.state(graph).current  # hashed, found current, signature recorded
     hashing_forbidden(monkeypatch)
@@ -130,7 +130,7 @@ def test_no_signature_is_recorded_for_a_file_changed_just_now(graph, monkeypatch
     """A change within the filesystem's timestamp granularity of the hash could share its
     timestamps with a later one: such a file is hashed again next time."""
     assert persist.state(graph).current
-    assert not (persist.state(graph).version / persist.SIGNATURE).exists()
+    assert not (persist.state(graph).version / signature.SIGNATURE).exists()
 
 
 def test_a_changed_rule_makes_the_store_stale_though_the_graph_file_kept_its_signature(graph, monkeypatch, tmp_path):
@@ -139,7 +139,7 @@ def test_a_changed_rule_makes_the_store_stale_though_the_graph_file_kept_its_sig
     rules = tmp_path / "rules"
     shutil.copytree(entailment.RULES_DIR, rules)
     monkeypatch.setattr(entailment, "RULES_DIR", rules)
-    monkeypatch.setattr(persist, "RACY_NS", 0)
+    monkeypatch.setattr(signature, "RACY_NS", 0)
     time.sleep(0.01)
     assert persist.state(graph).current  # the same rules elsewhere: hashed, current, signatures recorded
     first = sorted(rules.glob("*.rq"))[0]

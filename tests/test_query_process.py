@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ipgraph import paths
-from ipgraph.sparql import persist
+from ipgraph.sparql import persist, signature
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -43,10 +43,10 @@ def stored(tmp_path_factory) -> Path:
     shutil.copy(paths.BUNDLED_GRAPH, path)
     persist.create(path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(persist, "RACY_NS", 0)  # the copy is fresh; its timestamps count as settled
+        patch.setattr(signature, "RACY_NS", 0)  # the copy is fresh; its timestamps count as settled
         time.sleep(0.01)
         assert persist.state(path).current
-    assert (persist.state(path).version / persist.SIGNATURE).exists()
+    assert (persist.state(path).version / signature.SIGNATURE).exists()
     return path
 
 

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
     Without ``argv`` (the installed ``ipgraph`` script, ``python -m ipgraph.cli``) the process is the
     command, and ends with it: ``ipgraph query`` then keeps its time and memory limits in this
-    process (:func:`ipgraph.sparql.run.limits_on_this_process`), which they may end, instead of
+    process (:func:`ipgraph.sparql.limits.limits_on_this_process`), which they may end, instead of
     starting a child process for the query. Given ``argv`` (a caller in Python), limits end a child only."""
     own_process = argv is None
     if argv is None:

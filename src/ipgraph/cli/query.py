@@ -9,7 +9,7 @@ HELP = "run a named query, a .rq file or SPARQL text"
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ipgraph.paths import GRAPH_NAME
-    from ipgraph.sparql.run import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MiB
+    from ipgraph.sparql.limits import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MiB
 
     p = sub.add_parser(
         "query",
@@ -91,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ipgraph.cli.load import open_store
     from ipgraph.sparql.library import resolve
-    from ipgraph.sparql.run import MiB, run_embedded
+    from ipgraph.sparql.limits import MiB
+    from ipgraph.sparql.run import run_embedded
 
     query = resolve(args.query)
     params = parse_params(args.param)

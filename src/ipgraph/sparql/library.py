@@ -143,9 +143,10 @@ def library(directory: Path | None = None) -> dict[str, NamedQuery]:
 def resolve(spec: str) -> NamedQuery:
     """A query by name, by ``.rq`` file path, or as SPARQL text typed by the user."""
     if NAME_RE.match(spec):
+        path = paths.QUERIES_DIR / f"{spec}.rq"
+        if path.is_file():  # read that file alone, not the whole library
+            return parse_header(spec, path.read_text(encoding="utf-8"), path)
         queries = library()
-        if spec in queries:
-            return queries[spec]
         import difflib
 
         close = difflib.get_close_matches(spec, queries, n=3)

@@ -18,15 +18,9 @@ midway leaves only a ``.building-…`` folder, which no reader opens and the nex
 The version before the current one is kept for readers that resolved the link just before it
 changed; older ones are removed.
 
-Hashing the file on every command would cost more than the query (0.2 s for 100 MB), so a reader
-that has hashed it and found the recorded checksum also records the file's stat signature (size,
-mtime, ctime, inode, device), and those of the ontology and its rules, in ``v-…/signature.json``;
-while the files show the same signatures, the version is taken as current, as git's index does.
-The checksum stays the authority: any write to the file, a rename over it or a copy gives it a new
-ctime (which, unlike the mtime, no tool can set back) or a new inode; and a signature is recorded
-only for files whose last change is older, by more than any filesystem's timestamp granularity,
-than the moment hashing began, so a write racing with the hash cannot leave a signature that
-matches changed content.
+Hashing the file on every command would cost more than the query: a reader that found the
+checksum unchanged records the files' stat signatures, and later ones trust those while they
+hold (:mod:`ipgraph.sparql.signature`).
 """
 
 from __future__ import annotations
@@ -44,6 +38,7 @@ import pyoxigraph as ox
 
 from ipgraph import paths
 from ipgraph.errors import IpgraphError
+from ipgraph.sparql import signature
 from ipgraph.sparql.graphs import document_key, document_keys, graph_name, partitioned
 from ipgraph.sparql.store import FORMATS, EmbeddedStore, graph_file
 
@@ -54,8 +49,6 @@ LINK = "current"
 META = "meta.json"
 DATA = "oxigraph"
 FORMAT = 1  # the layout of a version; a store of another layout is rebuilt
-SIGNATURE = "signature.json"  # the graph file's stat signature when it last had the recorded checksum
-RACY_NS = 2 * 10**9  # a change this recent may share its timestamps with a later one (coarse clocks, FAT)
 
 
 def location(graph: str | Path) -> Path:
@@ -116,47 +109,14 @@ def state(graph: str | Path, digest: str | None = None) -> State:
     if version is None:
         return State(p, folder, None, None, digest or checksum(p))
     recorded, entailment = meta.get("sha256"), meta.get("entailment")
-    if digest is None and recorded and _remembered(version) == [recorded, entailment, *_signatures(p)]:
+    if digest is None and recorded and signature.remembered(version) == [recorded, entailment, *signature.of(p)]:
         return State(p, folder, version, recorded, recorded)  # unchanged since last found current
     started = time.time_ns()
-    before = _signatures(p)
+    before = signature.of(p)
     now = State(p, folder, version, recorded, digest or checksum(p), entailment == entailment_digest())
-    if now.current and digest is None and before == _signatures(p) and _settled(before, started):
-        from ipgraph.files import atomic_write
-
-        with contextlib.suppress(OSError, IpgraphError):
-            atomic_write(version / SIGNATURE, json.dumps([recorded, entailment, *before]) + "\n")
+    if now.current and digest is None and before == signature.of(p) and signature.settled(before, started):
+        signature.remember(version, [recorded, entailment, *before])
     return now
-
-
-def _signatures(graph: Path) -> list[list[int]]:
-    """The stat signatures of what decides whether a version is current: the graph file, the
-    ontology, the rules' folder (a rule added or removed) and each rule."""
-    from ipgraph.sparql.entailment import RULES_DIR
-
-    rules = sorted(RULES_DIR.glob("*.rq"))
-    return [_signature(p) for p in (graph, paths.ONTOLOGY, RULES_DIR, *rules)]
-
-
-def _signature(path: Path) -> list[int]:
-    try:
-        s = path.stat()
-    except OSError:
-        return []
-    return [s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev]
-
-
-def _settled(signatures: list[list[int]], started: int) -> bool:
-    """Whether every file last changed long enough before ``started`` that a later change cannot
-    share its timestamps."""
-    return all(s and s[2] < started - RACY_NS for s in signatures)
-
-
-def _remembered(version: Path) -> list | None:
-    try:
-        return json.loads((version / SIGNATURE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def read_only(version: Path) -> EmbeddedStore:
@@ -298,13 +258,9 @@ def _hex(digests: dict[str, int]) -> dict[str, str]:
     return {name: f"{value:064x}" for name, value in sorted(digests.items()) if name}
 
 
-def _meta(version: Path) -> dict:
-    """A version's metadata (read once per process: a published version never changes). Read, do not change."""
-    return _read_meta(version.absolute())
-
-
 @functools.lru_cache(maxsize=8)
-def _read_meta(version: Path) -> dict:
+def _meta(version: Path) -> dict:
+    """A version's metadata, read once (a published version never changes): read it, do not change it."""
     try:
         return json.loads((version / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -3,7 +3,7 @@
 Time limits: pyoxigraph cannot cancel a running query, and a thread cannot be stopped.
 When the process is the command (``ipgraph query``), it is the query too: a thread waits for the
 deadline and ends the whole process with the time-limit message (the engine releases the GIL while
-it works), and the memory limit is the process's own (:func:`limits_on_this_process`).
+it works), and the memory limit is the process's own (:mod:`ipgraph.sparql.limits`).
 Elsewhere (a notebook, a test, a caller that must outlive the query) a query with a time
 limit runs in a child process that is killed at the deadline. The child is forked where the
 platform allows (it shares the parent's store, copy-on-write, so starting it costs milliseconds);
@@ -12,7 +12,7 @@ partial rows. The child dies with its parent (Linux), so a killed command leaves
 (A threaded server must not fork: ``ipgraph.sparql.pool`` keeps worker processes instead.)
 
 Memory: the query's process limits its own address space to what it holds plus ``memory`` bytes
-(:func:`limit_memory`); a query that needs more is stopped with QueryMemoryError.
+(:func:`~ipgraph.sparql.limits.limit_memory`); a query that needs more is stopped with QueryMemoryError.
 
 Row caps: rows (and the triples of a CONSTRUCT, as they stream) are read lazily and reading
 stops after ``max_rows``; the Result says ``truncated`` so that every caller reports the cap
@@ -28,12 +28,9 @@ import contextlib
 import gc
 import io
 import math
-import os
-import select
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -41,6 +38,13 @@ import pyoxigraph as ox
 from ipgraph.errors import IpgraphError, QueryError, QueryMemoryError, QueryTimeout
 from ipgraph.prefixes import PREFIXES, XSD_STRING
 from ipgraph.sparql.library import NamedQuery
+from ipgraph.sparql.limits import (
+    DEFAULT_MEMORY,
+    limit_memory,
+    limits_on_this_process,
+    memory_message,
+    timeout_message,
+)
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.store import EmbeddedStore, syntax_error
 from ipgraph.sparql.text import nesting_depth
@@ -53,11 +57,6 @@ if TYPE_CHECKING:
 
 Terms = dict[str, ox.NamedNode | ox.Literal]
 _NAMED_NODE, _LITERAL, _BLANK_NODE = ox.NamedNode, ox.Literal, ox.BlankNode
-MiB = 1024**2
-GiB = 1024**3
-DEFAULT_MEMORY = GiB  # bytes a query may take beyond what its process holds before it starts
-DEFAULT_TIMEOUT = 30.0  # seconds a command-line query may run
-STOPPED = 2  # the exit status of a command stopped at a limit, as of any refused command
 # A query nested deeper than this runs in a child process even for a command: the engine's parser
 # recurses, and overflows the stack at tens of thousands of levels, which only a child may die of.
 MAX_IN_PROCESS_DEPTH = 100
@@ -80,8 +79,8 @@ def run_embedded(
     too deeply for its parser, or the memory limit, ends the child only).
     With a time limit the query runs in a child process, which ``memory`` (bytes) also bounds;
     with ``own_process`` (the caller is a command whose process may end with the query) it runs in
-    this process, which the limits end (:func:`limits_on_this_process`), unless it nests so deeply
-    that the engine could crash on it.
+    this process, which the limits end (:func:`~ipgraph.sparql.limits.limits_on_this_process`),
+    unless it nests so deeply that the engine could crash on it.
     """
     if max_rows is not None and max_rows < 0:
         raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
@@ -100,88 +99,6 @@ def run_embedded(
 
         result.warnings = parameter_warnings(store, query, params)
     return result
-
-
-@contextlib.contextmanager
-def limits_on_this_process(timeout: float, memory: int | None) -> Iterator[None]:
-    """End this process, with the limit's message on standard error and exit status ``STOPPED``,
-    when the block runs past ``timeout`` seconds or needs more than ``memory`` bytes beyond what the
-    process holds; for a command whose process is the query, so that no child need start.
-
-    A thread waits for the deadline: the engine releases the GIL while it works, so the thread
-    runs on time, and ending the process is the only way to stop the engine. The same thread ends
-    the process at Ctrl-C, SIGTERM or SIGHUP (told through the signal wakeup fd), whose Python
-    handlers would run only once the engine returns. The address-space limit makes an allocation
-    fail, which the engine answers by aborting: a handler of SIGABRT prints the message then (an
-    allocation of Python's raises MemoryError, reported as the same error)."""
-    wake_read, wake_write = os.pipe()
-    os.set_blocking(wake_write, False)
-    previous_fd = signal.set_wakeup_fd(wake_write)  # the main thread's signals, as their numbers
-
-    def watch() -> None:
-        ready, _, _ = select.select([wake_read], [], [], None if timeout == math.inf else timeout)
-        if not ready:
-            _end(timeout_message(timeout))
-        woken = os.read(wake_read, 1)
-        if woken and woken[0]:  # a signal, not the block's end
-            _end(*_stopped_by(woken[0]))
-
-    threading.Thread(target=watch, name="ipgraph-limits", daemon=True).start()
-    restore = _limit_this_process(memory) if memory is not None else None
-    try:
-        yield
-    except MemoryError:
-        raise QueryMemoryError(memory_message(memory or 0)) from None
-    finally:
-        signal.set_wakeup_fd(previous_fd)
-        os.write(wake_write, b"\0")
-        if restore is not None:
-            restore()
-
-
-def _stopped_by(signum: int) -> tuple[str, int]:
-    """The message and exit status of a command stopped by a signal (as ``ipgraph.cli`` reports them)."""
-    if signum == signal.SIGINT:
-        return "interrupted", 128 + signum
-    return f"stopped ({signal.Signals(signum).name})", 128 + signum
-
-
-def _end(message: str, status: int = STOPPED) -> None:
-    """Write the message and end the process at once, whatever its threads are doing."""
-    with contextlib.suppress(Exception):
-        sys.stderr.flush()
-    os.write(2, f"ipgraph: {message}\n".encode())
-    os._exit(status)
-
-
-def _limit_this_process(memory: int) -> Callable[[], None] | None:
-    """Limit this process's memory as :func:`limit_memory` does, with the memory-limit message when an
-    allocation fails in the engine; returns what undoes both (None where it cannot be done)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-    import resource
-
-    handler_type = ctypes.CFUNCTYPE(None, ctypes.c_int)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.signal.restype = ctypes.c_void_p
-    libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]
-    previous_limit = resource.getrlimit(resource.RLIMIT_AS)
-
-    def aborted(signum: int) -> None:
-        resource.setrlimit(resource.RLIMIT_AS, previous_limit)  # room to write the message
-        _end(memory_message(memory))
-
-    handlers = [handler_type(aborted)]  # kept alive while the engine may call it
-    previous_handler = libc.signal(signal.SIGABRT, ctypes.cast(handlers[0], ctypes.c_void_p))
-    limit_memory(memory)
-
-    def restore() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, previous_limit)
-        libc.signal(signal.SIGABRT, previous_handler)
-        handlers.clear()
-
-    return restore
 
 
 @dataclass(frozen=True)
@@ -341,37 +258,6 @@ def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
-
-
-def timeout_message(timeout: float) -> str:
-    return (
-        f"query stopped: it ran past the time limit of {timeout:g} s, and no results were returned "
-        "(simplify the query, add a LIMIT, or raise the limit)"
-    )
-
-
-def memory_text(size: int) -> str:
-    return f"{size / GiB:g} GiB" if size >= GiB else f"{size / MiB:g} MiB"
-
-
-def memory_message(memory: int) -> str:
-    return (
-        f"query stopped: it needed more than {memory_text(memory)} of memory, the limit per query, "
-        "and no results were returned (narrow the query or add a LIMIT)"
-    )
-
-
-def limit_memory(memory: int | None) -> None:
-    """Limit this process's address space to what it has now plus ``memory`` bytes (Linux)."""
-    if memory is None or not sys.platform.startswith("linux"):
-        return
-    import resource
-
-    with open("/proc/self/statm") as statm:
-        held = int(statm.read().split()[0]) * resource.getpagesize()
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    wanted = held + memory
-    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
 def ended_without_answer(exitcode: int | None) -> str:
