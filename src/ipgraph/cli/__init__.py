@@ -22,11 +22,11 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
         epilog="Run `ipgraph COMMAND --help` for a command's options.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
+    for name in (command,) if command in COMMANDS else COMMANDS:
         module = importlib.import_module(f"ipgraph.cli.{name}")
-        if name == command or (command not in COMMANDS and not hasattr(module, "HELP")):
+        if name == command or not hasattr(module, "HELP"):
             module.register(sub)
-        elif command not in COMMANDS:
+        else:
             sub.add_parser(name, help=module.HELP)
     return p
 
