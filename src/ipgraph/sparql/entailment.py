@@ -29,6 +29,17 @@ RULES_DIR = paths.RESOURCES / "ontology" / "rules"
 MAX_ROUNDS = 10  # the rules reach their fixpoint in two or three rounds; a cycle of axioms cannot loop
 
 
+def digest() -> str:
+    """The sha256 of the ontology and its rules, which the entailed graph is made from (a store
+    records it, :mod:`ipgraph.sparql.persist`)."""
+    import hashlib
+
+    h = hashlib.sha256(paths.ONTOLOGY.read_bytes())
+    for rule in sorted(RULES_DIR.glob("*.rq")):
+        h.update(rule.name.encode() + b"\0" + rule.read_bytes())
+    return h.hexdigest()
+
+
 def rules(directory: Path = RULES_DIR) -> list[NamedQuery]:
     """The entailment rules, in the order they are applied (by file name)."""
     return [parse_header(p.stem, p.read_text(encoding="utf-8"), p) for p in sorted(directory.glob("*.rq"))]

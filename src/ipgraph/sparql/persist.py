@@ -3,7 +3,9 @@
 ``data/ipgraph.ttl`` gets the folder ``data/ipgraph.ttl.store/``. The graph file stays the
 source of truth: the store records the sha256 of the file it was built from and is used only
 while the file still has that checksum (timestamps change with a checkout or a copy; the
-content is what matters). Deleting the folder is always safe: commands then read the file.
+content is what matters; a file found unchanged is not hashed again while its stat signature
+holds, :mod:`ipgraph.sparql.signature`). Deleting the folder is always safe: commands then read
+the file.
 
 The folder holds versions and a symbolic link, ``current``, naming the one in use::
 
@@ -17,10 +19,6 @@ a reader opens the old version or the new one, never a half-written store; a bui
 midway leaves only a ``.building-…`` folder, which no reader opens and the next build removes.
 The version before the current one is kept for readers that resolved the link just before it
 changed; older ones are removed.
-
-Hashing the file on every command would cost more than the query: a reader that found the
-checksum unchanged records the files' stat signatures, and later ones trust those while they
-hold (:mod:`ipgraph.sparql.signature`).
 """
 
 from __future__ import annotations
@@ -36,7 +34,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ipgraph import paths
 from ipgraph.errors import IpgraphError
 from ipgraph.sparql import signature
 from ipgraph.sparql.graphs import document_key, document_keys, graph_name, partitioned
@@ -111,9 +108,10 @@ def state(graph: str | Path, digest: str | None = None) -> State:
     recorded, entailment = meta.get("sha256"), meta.get("entailment")
     if digest is None and recorded and signature.remembered(version) == [recorded, entailment, *signature.of(p)]:
         return State(p, folder, version, recorded, recorded)  # unchanged since last found current
-    started = time.time_ns()
-    before = signature.of(p)
-    now = State(p, folder, version, recorded, digest or checksum(p), entailment == entailment_digest())
+    from ipgraph.sparql.entailment import digest as rules_digest
+
+    started, before = time.time_ns(), signature.of(p)
+    now = State(p, folder, version, recorded, digest or checksum(p), entailment == rules_digest())
     if now.current and digest is None and before == signature.of(p) and signature.settled(before, started):
         signature.remember(version, [recorded, entailment, *before])
     return now
@@ -130,23 +128,11 @@ def read_only(version: Path) -> EmbeddedStore:
     return EmbeddedStore(store, union=True, location=version, size=meta.get("triples", 0) + meta.get("entailed", 0))
 
 
-def entailment_digest() -> str:
-    """The sha256 of the ontology and its rules, which the entailed graph is made from."""
-    import hashlib
-
-    from ipgraph.sparql.entailment import RULES_DIR
-
-    h = hashlib.sha256(paths.ONTOLOGY.read_bytes())
-    for rule in sorted(RULES_DIR.glob("*.rq")):
-        h.update(rule.name.encode() + b"\0" + rule.read_bytes())
-    return h.hexdigest()
-
-
 def _entail(store: ox.Store, graph: Path, fmt: ox.RdfFormat) -> dict:
     """Put the graph's entailments in the entailed graph, worked out exactly as for a graph read into
     memory (:func:`ipgraph.sparql.entailment.entail`: the file in the default graph, the ontology in
     a graph of its own that the persistent store does not keep)."""
-    from ipgraph.sparql.entailment import entail, entailed_ntriples
+    from ipgraph.sparql.entailment import digest, entail, entailed_ntriples
 
     memory = EmbeddedStore()
     _read(graph, fmt, lambda _: memory.store.bulk_load(path=str(graph), format=fmt))
@@ -155,7 +141,7 @@ def _entail(store: ox.Store, graph: Path, fmt: ox.RdfFormat) -> dict:
     if store.contains_named_graph(entailed):
         store.remove_graph(entailed)
     store.load(entailed_ntriples(memory), format=ox.RdfFormat.N_TRIPLES, to_graph=entailed)
-    return {"entailed": added, "entailment": entailment_digest()}
+    return {"entailed": added, "entailment": digest()}
 
 
 def create(graph: str | Path, digest: str | None = None) -> State:
@@ -272,13 +258,12 @@ def publish(
 ) -> State:
     """Fill a new version beside the current one (``start``: how to open it, by default empty),
     then swap the ``current`` link to it."""
-    import secrets
     import shutil
 
     from ipgraph.files import atomic_write
 
     folder = location(graph)
-    token = secrets.token_hex(4)
+    token = os.urandom(4).hex()
     building = folder / f".building-{os.getpid()}-{token}"
     _BUILDING.add(building.name)
     try:
@@ -314,9 +299,7 @@ def _link_target(folder: Path) -> str | None:
 
 def _point(folder: Path, name: str) -> None:
     """Make ``current`` name this version, in one rename."""
-    import secrets
-
-    link = folder / f".{LINK}-{secrets.token_hex(4)}"
+    link = folder / f".{LINK}-{os.urandom(4).hex()}"
     os.symlink(name, link)
     os.replace(link, folder / LINK)
     with contextlib.suppress(OSError):
@@ -370,9 +353,8 @@ def open_graph(
     default graph includes the ontology's entailments; without ``entailments`` the file is read
     into memory instead when the ontology entails anything from it: leaving the entailed graph out
     would mean listing the others as the default graph, which makes Oxigraph evaluate each pattern
-    graph by graph (a hundred times slower at 85 documents). ``entailments=None``: either, for
-    queries that read nothing the ontology entails (the networks'): the store as it is when there
-    is one, else the file alone."""
+    graph by graph (a hundred times slower at 85 documents). ``entailments=None``, for queries that
+    read nothing the ontology entails (the networks'): the store as it is, else the file alone."""
     file = graph_file(path)
     if not location(file).is_dir():
         return EmbeddedStore.from_file(file)
