@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     parts = cache.parts(files, vocab, args.layout, args.encoding, kept, lambda w: print(w, file=sys.stderr))
     built = compose(list(track(parts, "building", quiet=args.quiet, total=len(files))), vocab)
     data = built.turtle.encode()
+    built.turtle = ""  # the bytes are enough from here on (a 1 M-triple graph's text is 100 MB or more)
     target = atomic_write(output, data)
     print(f"wrote {built.count} triples to {target}")
     if kept is not None:
