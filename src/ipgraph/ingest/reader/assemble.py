@@ -49,6 +49,8 @@ ACTOR = "responsible-bodies"
 PUBLISHER = re.compile(r"^(?:印发单位|发布单位|发布机关)：\s*(?P<name>\S+)$")
 # A deadline in running text: 2024年底，… / 于2023年11月底前报送….
 PROSE_DEADLINE = re.compile(r"(于\d{4}年\d{1,2}月(?:\d{1,2}日|底|末)?前|\d{4}年(?:\d{1,2}月)?(?:底|末)(?=，))")
+# An item no longer than this, without a comma, reads as a title rather than a sentence cut by a line break.
+TITLE_LIKE = 15
 KIND_CLASSES = {
     "annual-plan": "AnnualPlan",
     "plan": "WorkPlan",
@@ -245,9 +247,23 @@ class _Reader:
             if (clause := clauses.parse_clause(content)) is not None:
                 self.tasks[-1] = self._with_clauses(last, [(clause, stripped)])
                 return
-        for task in inline_tasks(stripped):
+        found = inline_tasks(stripped)
+        if found and last is not None and _continues(last, parent, found[0], stripped):
+            self.tasks[-1] = self._continued(last, found.pop(0), stripped)
+        for task in found:
             task.section = parent
             self._task(task)
+
+    def _continued(self, last: Task, unit: TaskUnit, paragraph: Span) -> Task:
+        """A numbered item whose visual line ended with its sentence, continued by the next paragraph."""
+        clause_start = unit.clauses[0][1].start
+        more = paragraph[: paragraph.origin.index(clause_start)].strip()
+        measure = last.measures[0]
+        assert measure.where is not None  # every measure the reader makes has its selector
+        start, end = measure.where.start, max(measure.where.end, more.end)
+        where = Selector(measure.where.line, start, end, self.text.original[start:end], self.text.line(end - 1))
+        measure = replace(measure, text=measure.text + more.text, where=where)
+        return self._with_clauses(replace(last, measures=(measure,)), unit.clauses)
 
     # --- tables ------------------------------------------------------------------------------
     def table(self, table: tables.Table) -> None:
@@ -372,6 +388,24 @@ class _Reader:
             assignments = tuple(replace(a, name=short.get(a.name, a.name)) for a in task.assignments)
             out.append(replace(task, assignments=assignments, bodies=tuple(dict.fromkeys(a.name for a in assignments))))
         return out
+
+
+def _continues(last: Task, parent: int, unit: TaskUnit, paragraph: Span) -> bool:
+    """Is this unnumbered paragraph the rest of the numbered item before it? Yes when that item has no
+    clause yet and the paragraph's first task starts the paragraph and closes with a parenthesis (a PDF
+    copy breaks a line after 。 as anywhere else; the 2021 list's subject-led paragraphs stand alone). An item
+    that reads as a title (加强组织领导。) is not continued: the paragraphs under it are its own."""
+    text = last.measures[0].text
+    return (
+        last.label is not None
+        and not last.assignments
+        and ("，" in text or len(text) > TITLE_LIKE)
+        and last.section == parent
+        and unit.whole is not None
+        and unit.whole.start == paragraph.start
+        and bool(unit.clauses)
+        and unit.clauses[0][1].text.startswith("（")
+    )
 
 
 def _heading_kind(unit: Unit) -> bool:
