@@ -70,6 +70,12 @@ def test_notice(case):
             assert getattr(notice, name) == (tuple(v) if isinstance(v := expected[name], list) else v), name
     if "notice_title" in expected and expected["kind"] != "notice-only":
         assert (notice.title, notice.title_line) == (expected["notice_title"], expected["notice_title_line"])
+    if "metadata" in expected:
+        block = dict(expected["metadata"])
+        del block["layout"]  # how the block is printed: a description; its lines say where it is
+        lines = block.pop("lines", []) + [n for a, b in block.pop("blocks", []) for n in range(a, b + 1)]
+        assert dict(notice.metadata) == block
+        assert list(notice.metadata_lines) == lines
     if "markers" in expected:
         assert list(notice.markers) == [(m["text"], m["line"]) for m in expected["markers"]]
     if "attachments" in expected:

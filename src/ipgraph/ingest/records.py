@@ -73,6 +73,7 @@ class Notice:
     # the years the notice gives the document it issues: those opening the title it quotes
     # (关于印发《2034年…》的通知, 现将《…》印发给你们), else the year of its date (or 成文日期)
     period: tuple[int, int] | None = None
+    metadata_lines: tuple[int, ...] = ()  # the lines of the gov.cn block in the text
 
 
 @dataclass(frozen=True)

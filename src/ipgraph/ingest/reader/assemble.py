@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -79,22 +78,6 @@ class Text:
         return Selector(self.line(start), start, end, self.original[start:end], self.line(max(start, end - 1)))
 
 
-def key_of(path: str) -> str:
-    """The document's key: ``key`` in the .toml beside the source if it names one, else the file name."""
-    sidecar = Path(path).with_suffix(".toml")
-    if sidecar.is_file():
-        try:
-            key = tomllib.loads(sidecar.read_text(encoding="utf-8")).get("key")
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SourceError(str(sidecar), f"invalid TOML: {exc}") from None
-        if key is not None:
-            if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key):
-                raise SourceError(str(sidecar), f"key {key!r} must be lower-case letters, digits and -", None, "key")
-            return key
-    stem = Path(path).stem.lower()
-    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "document"
-
-
 def read_document(source: SourceText, registry: Registry | None = None) -> Document:
     """Read any task document into records, or raise SourceError naming the line."""
     registry = registry or Registry.load(Path(source.path).parent / "bodies.toml")
@@ -154,7 +137,7 @@ def read_document(source: SourceText, registry: Registry | None = None) -> Docum
         warnings.append(Warning("no-tasks", tight[found[0]][0] if found else 1, "no task assignments found"))
     year = period[0] if period else int((notice.issued or "0")[:4])
     return Document(
-        key=key_of(source.path),
+        key=front.key_of(source.path),
         layout=kind,
         title=title,
         year=year,

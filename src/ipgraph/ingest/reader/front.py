@@ -1,9 +1,12 @@
-"""What a document is: its title, kind, period and region, read from the title and the notice."""
+"""What a document is: its title, kind, period, region and key, read from the title, the notice and the file."""
 
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
+from ipgraph.errors import SourceError
 from ipgraph.ingest.reader.bodies import Region
 from ipgraph.ingest.reader.noise import why_noise
 from ipgraph.ingest.reader.normalise import Span
@@ -35,6 +38,11 @@ def _is_candidate(text: str) -> bool:
     return not (text.endswith(("通知", "：")) or any(p.match(text) for _k, p, _l, _h in MARKERS))
 
 
+def _wrapped_after_blank(first: str, second: str) -> bool:
+    """Two lines with a blank between that are one title: neither is a title or a sentence on its own."""
+    return not any(TITLE.match(t) or t.endswith(tuple(TERMINATORS)) or parse_date(t) for t in (first, second))
+
+
 def find_title(lines: list[tuple[int, Span]]) -> tuple[int, int, Span, Span | None] | None:
     """(index of its first line, index of its last line, title, rest of the last line) of the document's title."""
     for index, (_, span) in enumerate(lines):
@@ -42,7 +50,9 @@ def find_title(lines: list[tuple[int, Span]]) -> tuple[int, int, Span, Span | No
         if not _is_candidate(text):
             continue
         following = next(((j, s) for j, (_, s) in enumerate(lines[index + 1 :], index + 1) if s.text.strip()), None)
-        if following and following[0] == index + 1:
+        # the second line follows at once, or after one blank line (a page printing each line as a paragraph)
+        gap = following[0] - index if following else 0
+        if following and (gap == 1 or (gap == 2 and _wrapped_after_blank(text, following[1].text.strip()))):
             joined = (span.strip() + following[1].strip()).text
             nxt = following[1].text.strip()
             if TITLE.match(joined.removesuffix(EXCERPT)) and len(nxt) < 30 and not nxt.endswith("。"):
@@ -128,3 +138,19 @@ def ignored_lines(
         if why:
             out.append((number, why))
     return tuple(out)
+
+
+def key_of(path: str) -> str:
+    """The document's key: ``key`` in the .toml beside the source if it names one, else the file name."""
+    sidecar = Path(path).with_suffix(".toml")
+    if sidecar.is_file():
+        try:
+            key = tomllib.loads(sidecar.read_text(encoding="utf-8")).get("key")
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SourceError(str(sidecar), f"invalid TOML: {exc}") from None
+        if key is not None:
+            if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key):
+                raise SourceError(str(sidecar), f"key {key!r} must be lower-case letters, digits and -", None, "key")
+            return key
+    stem = Path(path).stem.lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "document"

@@ -15,6 +15,7 @@ NOISE = (
     (re.compile(r"^(首页\s*[>＞]|当前位置：).*"), "site navigation"),
     (re.compile(r"^(上一篇：|下一篇：|打印本页|关闭窗口|返回顶部).*"), "site navigation"),
     (re.compile(r"^(相关推荐|相关文章|猜你喜欢)$"), "mirror chrome (recommendations)"),
+    (re.compile(r"^来源：.*(浏览次数|访问次数|点击数|字体：).*"), "page chrome"),
     (re.compile(r".*(客服热线|扫描.*二维码|手机访问).*"), "phone number / QR prompt"),
     (re.compile(r"^本文来源于网络.*|.*如有侵权请联系删除.*"), "injected mirror text"),
     (re.compile(r"^\|?\s*:?-{3,}.*"), "pipe-table separator row"),

@@ -24,13 +24,17 @@ CN_DATE = re.compile(
 SEAL = re.compile(r"^（(?P<name>.+)代章）$")
 MARKERS = re.compile(r"^（(?P<text>此件公开发布|此件主动公开|此件不公开|此件依申请公开)）$")
 ATTACHMENT = re.compile(r"^附件(?:\d*)(?:[：]\s*(?P<title>.*))?$")
-NOTICE_TEXT = re.compile(r"^(经.{2,40}同意|现将|现印发|特此通知|请各|请结合|请认真)")
+NOTICE_TEXT = re.compile(r"^(经.{2,40}同意|《[^》]+》已经|现将|现印发|特此通知|请各|请结合|请认真)")
 REPLY_BY = re.compile(r"请于(?P<date>\d{4}年\d{1,2}月\d{1,2}日)前")
 PUBLISHED = re.compile(r"^发布时间：(?P<date>\d{8}|\d{4}年\d{1,2}月\d{1,2}日)")
-METADATA_LINE = re.compile(r"^(?:•\s*)?(?P<key>[\u4e00-\u9fff ]{2,9}?)\s*：\s*(?P<value>.+)$")
 # A title the notice quotes as the one it issues, and the years that open it (《2021—2022年…》).
 ISSUED_TITLE = re.compile(r"(?:现将|印发)《(?P<title>[^《》]+)》")
 YEARS = re.compile(r"^(?P<start>\d{4})\s*年?\s*(?:[—–\-－~～至到]+\s*(?P<end>\d{4})\s*)?年")
+# A known label and its colon; a line of metadata may hold several (索引号: … 分类: …), spaces inside a label.
+METADATA_PAIR = re.compile(
+    "(?P<key>" + "|".join(r"\s*".join(label) for label in sorted(METADATA_KEYS, key=len, reverse=True)) + r")\s*：\s*"
+)
+ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
 
 
 def chinese_number(text: str) -> int:
@@ -42,9 +46,9 @@ def chinese_number(text: str) -> int:
 
 
 def parse_date(text: str) -> str | None:
-    """An ISO date from 2022年3月10日, 二〇二二年三月十五日 or 20150315."""
+    """An ISO date from 2022年3月10日, 二〇二二年三月十五日, 20150315 or 2022-03-10."""
     text = text.replace(" ", "")
-    if m := DATE.match(text):
+    if (m := DATE.match(text)) or (m := ISO_DATE.match(text)):
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
     elif m := CN_DATE.match(text):
         y = int("".join(str(CN_DIGITS[ch]) for ch in m["y"]))
@@ -73,15 +77,18 @@ def split_addressees(text: str) -> tuple[str, ...]:
 
 
 def metadata_pairs(text: str) -> list[tuple[str, str]]:
-    """(canonical key, value) pairs of a metadata line: key: value, • key : value, | key | value | …."""
+    """(canonical key, value) pairs of a metadata line: key: value (several a line), • key : value, | key | value |."""
     pairs: list[tuple[str, str]]
     if text.startswith("|"):
         cells = [c.strip() for c in text.strip("|").split("|")]
         pairs = list(zip(cells[::2], cells[1::2], strict=False))
-    elif m := METADATA_LINE.match(text):
-        pairs = [(m["key"], m["value"])]
     else:
-        return []
+        text = text.removeprefix("•").lstrip()
+        found = list(METADATA_PAIR.finditer(text))
+        if not found or found[0].start() != 0:
+            return []
+        ends = [m.start() for m in found[1:]] + [len(text)]
+        pairs = [(m["key"], text[m.end() : end]) for m, end in zip(found, ends, strict=True)]
     return [(METADATA_KEYS[k.replace(" ", "")], v.strip()) for k, v in pairs if k.replace(" ", "") in METADATA_KEYS]
 
 
@@ -100,10 +107,14 @@ def read_notice(lines: list[tuple[int, Span]], selector) -> tuple[Notice, set[in
             for key, value in pairs:
                 metadata.setdefault(key, value)
             used.add(number)
+            notice = replace(notice, metadata_lines=(*notice.metadata_lines, number))
         elif (dn := doc_number(text)) and notice.doc_number is None:
             notice = replace(notice, doc_number=dn, doc_number_line=number)
         elif NOTICE_TITLE.match(text) and notice.title is None:
             notice = replace(notice, title=text.replace(" ", ""), title_line=number)
+        elif notice.title is None and (wrapped := _wrapped_title(texts, i)):
+            notice = replace(notice, title=wrapped[0], title_line=number)
+            used.add(wrapped[1])
         elif text.endswith("：") and notice.title and not notice.addressees and not text.startswith("附件"):
             notice = replace(notice, addressees=split_addressees(text), addressees_line=number)
         elif m := SEAL.match(text):
@@ -146,11 +157,24 @@ def notice_period(notice: Notice, sentences: list[str]) -> tuple[int, int] | Non
     return (int(date[:4]), int(date[:4])) if date else None
 
 
+def _wrapped_title(texts: list[tuple[int, str]], index: int) -> tuple[str, int] | None:
+    """(title, line of its second part) of a notice title wrapped onto the next line, a blank line between or not."""
+    text = texts[index][1]
+    if "关于" not in text or text.endswith(("通知", "。", "：")):
+        return None
+    following = [(n, t) for n, t in texts[index + 1 : index + 3] if t][:1]
+    if following and NOTICE_TITLE.match(joined := (text + following[0][1]).replace(" ", "")):
+        return joined, following[0][0]
+    return None
+
+
 def with_metadata(notice: Notice, metadata) -> Notice:
     """The notice with a metadata block's fields (索引号, 文号, 发布日期 …) where it lacks them."""
     found = dict(notice.metadata)
     for key, value in metadata.items():
         canonical = METADATA_KEYS.get(key.replace(" ", ""))
+        if canonical == "文号":
+            value = doc_number(value) or value
         if canonical:
             found.setdefault(canonical, value.strip())
     if not found:
