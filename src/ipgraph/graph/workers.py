@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -27,6 +28,7 @@ _collector: Collector | None = None
 def _start(vocab: Vocabulary) -> None:
     global _collector
     _collector = Collector(vocab)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops the pool
 
 
 def _part(job: tuple[Path, str | None, str | None]) -> Part | None:
