@@ -257,6 +257,16 @@ def test_remote_runner_talks_to_ipgraph_serve(base, store):
     assert run_remote(f"{base}/sparql", parse_header("q", TASKS)).values("n")[-1] == "22"
 
 
+def test_large_answers_arrive_whole_from_the_query_workers(client):
+    """An answer of a megabyte reaches the server's event loop in many pieces of the worker's pipe."""
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 4000"
+    for fmt in ("json", "csv", "json"):
+        response = client.get("/sparql", params={"query": text, "format": fmt})
+        assert response.status_code == 200, response.text
+        rows = response.json()["results"]["bindings"] if fmt == "json" else response.text.splitlines()[1:]
+        assert len(rows) == 4000 and len(response.content) > 256 * 1024
+
+
 def test_curl_style_get_with_an_encoded_query(base):
     url = f"{base}/sparql?" + urllib.parse.urlencode({"query": TASKS, "format": "csv"})
     with httpx.Client() as c:

@@ -22,8 +22,10 @@ engine's allocation failure, which ends the worker; either way the answer is
 
 from __future__ import annotations
 
+import asyncio
 import faulthandler
 import functools
+import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -41,6 +43,7 @@ import pyoxigraph as ox
 from ipgraph.errors import IpgraphError, QueryError, QueryMemoryError, QueryTimeout, ServiceRefused
 from ipgraph.sparql import sandbox
 from ipgraph.sparql.persist import read_only
+from ipgraph.sparql.results import GRAPH, Result
 from ipgraph.sparql.run import (
     Dataset,
     Terms,
@@ -62,18 +65,49 @@ Source = Path | bytes
 
 @dataclass(frozen=True)
 class Job:
-    """A query for a worker; or, with ``call``, a function of the worker's store (a module-level one)."""
+    """A query for a worker; or, with ``call``, a function of the worker's store (a module-level one).
+
+    With ``fmt`` the worker answers with the result written in that format (:class:`Written`), so
+    that the server only sends bytes on: writing is most of a small answer's cost, and the workers
+    write in parallel while the server's one thread takes requests."""
 
     text: str = ""
     substitutions: Terms = field(default_factory=dict)
     max_rows: int | None = None
     dataset: Dataset | None = None
     call: Callable[[EmbeddedStore], object] | None = None
+    fmt: str | None = None
 
     def run(self, store: EmbeddedStore) -> object:
         if self.call is not None:
             return self.call(store)
-        return evaluate(store, self.text, self.substitutions, self.max_rows, self.dataset)
+        result = evaluate(store, self.text, self.substitutions, self.max_rows, self.dataset)
+        return result if self.fmt is None else written(result, self.fmt)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A result as the worker wrote it: ``body`` in ``fmt`` (the format asked for, or the result's
+    default when the format does not fit its kind), and what the server still needs to know of it."""
+
+    kind: str  # "bindings", "boolean" or "graph"
+    fmt: str
+    body: bytes
+    variables: tuple[str, ...] = ()
+    empty: bool = False
+    truncated: bool = False
+
+
+def written(result: Result, fmt: str) -> Written:
+    graph = result.kind == "graph"
+    if (fmt in GRAPH) != graph:  # the text misled the guess of its form
+        fmt = "turtle" if graph else "json"
+    if fmt == "json":  # compact: the standard library writes indented JSON in Python, ten times slower
+        body = json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    else:
+        body = result.serialize(fmt).encode("utf-8")
+    empty = not result.rows if result.kind == "bindings" else False
+    return Written(result.kind, fmt, body, tuple(result.variables), empty, result.truncated)
 
 
 SERVICE_REFUSED = (
@@ -106,6 +140,38 @@ class Worker:
         if timeout is not None and not self.conn.poll(timeout):
             raise QueryTimeout(timeout_message(timeout))
         return self._receive(None, memory)
+
+    async def arun(self, job: Job, timeout: float | None, memory: int | None) -> Any:
+        """``run`` for an asyncio event loop, which waits for the answer among its other work."""
+        if not self.ready:
+            if not await self._readable(START_SECONDS):
+                raise QueryError("the query worker did not start")
+            self._receive(None, memory)
+            self.ready = True
+        self.conn.send(job)
+        if not await self._readable(timeout):
+            raise QueryTimeout(timeout_message(timeout or 0))
+        return self._receive(None, memory)
+
+    async def _readable(self, timeout: float | None) -> bool:
+        """Whether the worker's answer (or the end of its pipe) came within ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        arrived = loop.create_future()
+        fd = self.conn.fileno()
+
+        def arrive() -> None:
+            if not arrived.done():
+                arrived.set_result(True)
+
+        loop.add_reader(fd, arrive)
+        try:
+            await asyncio.wait_for(arrived, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop's watching made it non-blocking; recv and send expect it blocking
 
     def _receive(self, timeout: float | None, memory: int | None) -> Any:
         if timeout is not None and not self.conn.poll(timeout):
@@ -229,6 +295,40 @@ class QueryPool:
             raise
         finally:
             self.idle.put(worker)
+
+    async def arun(self, job: Job, timeout: float | None) -> Any:
+        """``run`` on an asyncio event loop: it sends the job and waits for the pipe to be readable
+        itself, instead of handing the request to a thread (two thread switches, and a thread taking
+        the interpreter's lock from the loop, per query). Without an idle worker (the first are still
+        starting, or one is being replaced) it waits in a thread as ``run`` does."""
+        if self.closed:
+            raise PoolClosed("the server is stopping")
+        try:
+            worker = self.idle.get_nowait()
+        except queue.Empty:
+            return await asyncio.to_thread(self.run, job, timeout)
+        keep = False
+        try:
+            answer = await worker.arun(job, timeout, self.memory)
+            keep = True
+            return answer
+        except QueryError as exc:
+            if self.closed:
+                raise PoolClosed("the server is stopping; the query was stopped") from None
+            keep = not isinstance(exc, QueryTimeout | QueryMemoryError) and worker.alive()
+            raise
+        finally:
+            if keep or self.closed:
+                self.idle.put(worker)
+            else:  # stopped by its limit, dead, or abandoned mid-query (the request was cancelled)
+                threading.Thread(target=self._renew, args=(worker,), daemon=True).start()
+
+    def _renew(self, worker: Worker) -> None:
+        """Replace the worker, away from the event loop (stopping and starting a process wait)."""
+        try:
+            self.idle.put(self._replace(worker))
+        except Exception as exc:  # reported to the queries that wait for a worker
+            self.failure = f"a query worker could not be replaced: {type(exc).__name__}: {exc}"
 
     def close(self) -> None:
         """Stop every worker, busy or not: a query still running ends without an answer."""

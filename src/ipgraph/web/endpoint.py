@@ -9,9 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ipgraph.sparql.library import NamedQuery, parse_header, query_form
-from ipgraph.sparql.results import Result
 from ipgraph.sparql.run import Dataset
-from ipgraph.web.formats import EXTENSIONS, GRAPH_TYPES, TABULAR_TYPES, negotiate, render
+from ipgraph.web.formats import EXTENSIONS, GRAPH_TYPES, MEDIA, negotiate
 from ipgraph.web.limits import HttpError, error_response
 from ipgraph.web.protocol import check_readonly, check_service, service_description, sparql_request
 
@@ -43,18 +42,11 @@ async def answer(
     key = (query.text, tuple(sorted(params.items())), dataset, fmt)
     found = engine.answers.get(key)
     if found is None:
-        result = await engine.run(query, params, dataset)
-        if fmt not in formats_for(result):  # the text misled the form's guess: answer in the result's own kind
-            fmt = "turtle" if result.kind == "graph" else "json"
-        response = render(result, fmt)
-        engine.answers.put(key, bytes(response.body), response.media_type or "")
-        return response
+        answer = await engine.written(query, fmt, params, dataset)  # in the result's own kind if fmt misfits
+        found = answer.body, MEDIA[answer.fmt]
+        engine.answers.put(key, *found)
     body, media = found
     return Response(body, media_type=media)
-
-
-def formats_for(result: Result) -> set[str]:
-    return set(GRAPH_TYPES.values()) if result.kind == "graph" else set(TABULAR_TYPES.values())
 
 
 async def queries(request: Request) -> Response:

@@ -12,7 +12,7 @@ import anyio
 from ipgraph.errors import IpgraphError, QueryMemoryError, QueryTimeout, ServiceRefused
 from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
-from ipgraph.sparql.pool import Job, PoolClosed, QueryPool
+from ipgraph.sparql.pool import Job, PoolClosed, QueryPool, Written, written
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.run import Dataset
 from ipgraph.sparql.store import EmbeddedStore
@@ -93,6 +93,28 @@ class Engine:
             )
         return result
 
+    async def written(
+        self, query: NamedQuery, fmt: str, params: dict[str, str] | None = None, dataset: Dataset | None = None
+    ) -> Written:
+        """The answer as a worker wrote it in ``fmt`` (or in the result's own kind of format when ``fmt``
+        does not fit it); the same checks as ``run``."""
+        try:
+            job = Job(query.text, query.bind(params), self.limits.max_rows, dataset, fmt=fmt)
+        except IpgraphError as exc:
+            raise HttpError(400, str(exc)) from None
+        answer: Written = await self.call(job)
+        if answer.truncated:
+            raise HttpError(
+                422,
+                f"the answer has more than {self.limits.max_rows} rows, the server's row limit; "
+                "narrow the query or add a LIMIT",
+            )
+        if answer.empty and query.names:
+            warnings = await anyio.to_thread.run_sync(parameter_warnings, self.store, query, params)
+            if warnings:  # an empty answer: written again here, with why it may be empty
+                answer = written(Result(variables=list(answer.variables), warnings=warnings), answer.fmt)
+        return answer
+
     async def compute(self, function: Callable[[EmbeddedStore], Any]) -> Any:
         """``function(store)`` on a worker, within the same limits as a query (a module-level function)."""
         return await self.call(Job(call=function))
@@ -108,7 +130,7 @@ class Engine:
             ) from None
         try:
             assert self.pool is not None
-            return await anyio.to_thread.run_sync(self.pool.run, job, self.limits.timeout, abandon_on_cancel=True)
+            return await self.pool.arun(job, self.limits.timeout)
         except (QueryTimeout, QueryMemoryError, PoolClosed) as exc:
             raise HttpError(503, str(exc)) from None
         except ServiceRefused as exc:
