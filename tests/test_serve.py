@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import shutil
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -265,6 +267,23 @@ def test_large_answers_arrive_whole_from_the_query_workers(client):
         assert response.status_code == 200, response.text
         rows = response.json()["results"]["bindings"] if fmt == "json" else response.text.splitlines()[1:]
         assert len(rows) == 4000 and len(response.content) > 256 * 1024
+
+
+def test_identical_requests_while_a_new_answer_is_computed_share_that_computation(store):
+    app = create_app(store, Limits(timeout=60))
+    engine, ran = app.state.engine, []
+    written = engine.written
+
+    async def counted(*args, **kwargs):
+        ran.append(args[0].text)
+        await asyncio.sleep(2)  # a query that takes a while: the other requests arrive meanwhile
+        return await written(*args, **kwargs)
+
+    engine.written = counted
+    with running(app) as url, ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(lambda _: httpx.get(f"{url}/sparql", params={"query": TASKS}, timeout=60), range(4)))
+    assert [r.status_code for r in responses] == [200] * 4 and len({r.text for r in responses}) == 1
+    assert ran == [TASKS]  # one query for the four requests
 
 
 def test_curl_style_get_with_an_encoded_query(base):

@@ -159,17 +159,17 @@ class Worker:
         arrived = loop.create_future()
         fd = self.conn.fileno()
 
-        def arrive() -> None:
+        def settle(came: bool) -> None:
             if not arrived.done():
-                arrived.set_result(True)
+                arrived.set_result(came)
 
-        loop.add_reader(fd, arrive)
+        loop.add_reader(fd, settle, True)
+        late = None if timeout is None else loop.call_later(timeout, settle, False)
         try:
-            await asyncio.wait_for(arrived, timeout)
-            return True
-        except TimeoutError:
-            return False
+            return await arrived
         finally:
+            if late is not None:
+                late.cancel()
             loop.remove_reader(fd)
             os.set_blocking(fd, True)  # uvloop's watching made it non-blocking; recv and send expect it blocking
 

@@ -39,13 +39,12 @@ async def answer(
 ) -> Response:
     """The query's answer in ``fmt``: the one already given to the same request, or a new one."""
     engine = request.app.state.engine
-    key = (query.text, tuple(sorted(params.items())), dataset, fmt)
-    found = engine.answers.get(key)
-    if found is None:
+
+    async def compute() -> tuple[bytes, str]:
         answer = await engine.written(query, fmt, params, dataset)  # in the result's own kind if fmt misfits
-        found = answer.body, MEDIA[answer.fmt]
-        engine.answers.put(key, *found)
-    body, media = found
+        return answer.body, MEDIA[answer.fmt]
+
+    body, media = await engine.answers.once((query.text, tuple(sorted(params.items())), dataset, fmt), compute)
     return Response(body, media_type=media)
 
 

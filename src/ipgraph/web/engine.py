@@ -3,8 +3,9 @@ each within the time, row and memory limits; answers kept for the next identical
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -29,6 +30,37 @@ class Answers:
         self.entries, self.size, self.largest = entries, size, largest
         self.kept: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
         self.held = 0
+        self.pending: dict[tuple, asyncio.Future] = {}  # answers being computed, for requests asking meanwhile
+
+    async def once(self, key: tuple, compute: Callable[[], Awaitable[tuple[bytes, str]]]) -> tuple[bytes, str]:
+        """The answer to ``key``: the one kept, or one computation shared by every request that asks for
+        it while it runs (fifty clients asking the same new question run it once, not fifty times, four
+        at a time). Without answers kept (``entries`` 0), each request computes its own."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        if not self.entries:
+            return await compute()
+        running = self.pending.get(key)
+        if running is not None:
+            return await asyncio.shield(running)  # the first request's outcome, error or answer
+        shared = asyncio.get_running_loop().create_future()
+        self.pending[key] = shared
+        try:
+            found = await compute()
+        except Exception as exc:
+            shared.set_exception(exc)
+            shared.exception()  # seen: no warning when nobody else was waiting
+            raise
+        except BaseException:  # the first request was cancelled (its client left): the others are told
+            shared.set_exception(HttpError(503, "the query was stopped; ask again"))
+            shared.exception()
+            raise
+        finally:
+            del self.pending[key]
+        shared.set_result(found)
+        self.put(key, *found)
+        return found
 
     def get(self, key: tuple) -> tuple[bytes, str] | None:
         found = self.kept.get(key)
@@ -122,12 +154,15 @@ class Engine:
     async def call(self, job: Job) -> Any:
         self.start()
         try:
-            with anyio.fail_after(self.limits.timeout):
-                await self.slots.acquire()
-        except TimeoutError:
-            raise HttpError(
-                503, f"the server is busy: {self.limits.workers} queries are still running; try later"
-            ) from None
+            self.slots.acquire_nowait()  # a free worker: no waiting, and no cancel scope to set up
+        except anyio.WouldBlock:
+            try:
+                with anyio.fail_after(self.limits.timeout):
+                    await self.slots.acquire()
+            except TimeoutError:
+                raise HttpError(
+                    503, f"the server is busy: {self.limits.workers} queries are still running; try later"
+                ) from None
         try:
             assert self.pool is not None
             return await self.pool.arun(job, self.limits.timeout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import sys
 from types import FrameType
@@ -36,6 +37,7 @@ def server_config(app: ASGIApp, host: str, port: int, limits: Limits) -> uvicorn
         http=connections.protocol(HttpToolsProtocol),
         loop="auto",  # uvloop where installed
         timeout_keep_alive=5,
+        proxy_headers=False,  # X-Forwarded-* would name the client; this server trusts no proxy's word
         # stopping waits this long for answers under way, then abandons them and stops the query workers
         timeout_graceful_shutdown=3,
     )
@@ -55,6 +57,8 @@ def serve(
     limits = limits or Limits()
     listener = listening_socket(host, port)
     app = create_app(store, limits, pool=pool)
+    gc.collect()
+    gc.freeze()  # what start-up made lives as long as the server: the collector need not walk it again
     Server(server_config(app, host, port, limits), app.state.engine).run(sockets=[listener])
 
 
