@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import faulthandler
 import functools
-import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -43,7 +42,6 @@ import pyoxigraph as ox
 from ipgraph.errors import IpgraphError, QueryError, QueryMemoryError, QueryTimeout, ServiceRefused
 from ipgraph.sparql import sandbox
 from ipgraph.sparql.persist import read_only
-from ipgraph.sparql.results import GRAPH, Result
 from ipgraph.sparql.run import (
     Dataset,
     Terms,
@@ -56,6 +54,7 @@ from ipgraph.sparql.run import (
     timeout_message,
 )
 from ipgraph.sparql.store import EmbeddedStore
+from ipgraph.sparql.written import written
 
 START_SECONDS = 600.0  # loading a large graph into a new worker
 
@@ -85,31 +84,6 @@ class Job:
         return result if self.fmt is None else written(result, self.fmt)
 
 
-@dataclass(frozen=True)
-class Written:
-    """A result as the worker wrote it: ``body`` in ``fmt`` (the format asked for, or the result's
-    default when the format does not fit its kind), and what the server still needs to know of it."""
-
-    kind: str  # "bindings", "boolean" or "graph"
-    fmt: str
-    body: bytes
-    variables: tuple[str, ...] = ()
-    empty: bool = False
-    truncated: bool = False
-
-
-def written(result: Result, fmt: str) -> Written:
-    graph = result.kind == "graph"
-    if (fmt in GRAPH) != graph:  # the text misled the guess of its form
-        fmt = "turtle" if graph else "json"
-    if fmt == "json":  # compact: the standard library writes indented JSON in Python, ten times slower
-        body = json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
-    else:
-        body = result.serialize(fmt).encode("utf-8")
-    empty = not result.rows if result.kind == "bindings" else False
-    return Written(result.kind, fmt, body, tuple(result.variables), empty, result.truncated)
-
-
 SERVICE_REFUSED = (
     "SERVICE is not allowed: this endpoint does not send queries to other hosts "
     "(start it with --allow-service to permit federated queries)"
@@ -131,6 +105,8 @@ class Worker:
         self.process.start()
         theirs.close()
         self.ready = False
+        self.loop: asyncio.AbstractEventLoop | None = None  # the event loop watching the pipe, if one is
+        self.waiter: asyncio.Future | None = None  # what that loop's query awaits
 
     def run(self, job: Job, timeout: float | None, memory: int | None) -> Any:
         if not self.ready:
@@ -154,24 +130,39 @@ class Worker:
         return self._receive(None, memory)
 
     async def _readable(self, timeout: float | None) -> bool:
-        """Whether the worker's answer (or the end of its pipe) came within ``timeout`` seconds."""
+        """Whether the worker's answer (or the end of its pipe) came within ``timeout`` seconds.
+
+        The loop watches the pipe from the first query on (registering and unregistering it for each
+        query cost four system calls), and stops when it becomes readable with nobody waiting (a
+        worker that died between queries) or the worker is to be replaced (``unwatch``)."""
         loop = asyncio.get_running_loop()
-        arrived = loop.create_future()
         fd = self.conn.fileno()
-
-        def settle(came: bool) -> None:
-            if not arrived.done():
-                arrived.set_result(came)
-
-        loop.add_reader(fd, settle, True)
-        late = None if timeout is None else loop.call_later(timeout, settle, False)
+        if self.loop is not loop:
+            self.unwatch()
+            loop.add_reader(fd, self._arrived)
+            os.set_blocking(fd, True)  # uvloop's watching made it non-blocking; recv and send expect it blocking
+            self.loop = loop
+        self.waiter = arrived = loop.create_future()
+        late = None if timeout is None else loop.call_later(timeout, _settle, arrived, False)
         try:
             return await arrived
         finally:
             if late is not None:
                 late.cancel()
-            loop.remove_reader(fd)
-            os.set_blocking(fd, True)  # uvloop's watching made it non-blocking; recv and send expect it blocking
+            self.waiter = None
+
+    def _arrived(self) -> None:
+        if self.waiter is None:
+            self.unwatch()
+        else:
+            _settle(self.waiter, True)
+
+    def unwatch(self) -> None:
+        """Stop the loop watching the pipe (in the loop's thread), before the pipe is closed."""
+        if self.loop is not None:
+            self.loop.remove_reader(self.conn.fileno())
+            os.set_blocking(self.conn.fileno(), True)
+            self.loop = None
 
     def _receive(self, timeout: float | None, memory: int | None) -> Any:
         if timeout is not None and not self.conn.poll(timeout):
@@ -199,6 +190,11 @@ class Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+
+
+def _settle(waiting: asyncio.Future, came: bool) -> None:
+    if not waiting.done():
+        waiting.set_result(came)
 
 
 def _context() -> Any:
@@ -299,14 +295,11 @@ class QueryPool:
     async def arun(self, job: Job, timeout: float | None) -> Any:
         """``run`` on an asyncio event loop: it sends the job and waits for the pipe to be readable
         itself, instead of handing the request to a thread (two thread switches, and a thread taking
-        the interpreter's lock from the loop, per query). Without an idle worker (the first are still
-        starting, or one is being replaced) it waits in a thread as ``run`` does."""
+        the interpreter's lock from the loop, per query). A pool serves one of the two ways: the
+        workers' pipes are watched by the loop."""
         if self.closed:
             raise PoolClosed("the server is stopping")
-        try:
-            worker = self.idle.get_nowait()
-        except queue.Empty:
-            return await asyncio.to_thread(self.run, job, timeout)
+        worker = await self._atake()
         keep = False
         try:
             answer = await worker.arun(job, timeout, self.memory)
@@ -321,7 +314,21 @@ class QueryPool:
             if keep or self.closed:
                 self.idle.put(worker)
             else:  # stopped by its limit, dead, or abandoned mid-query (the request was cancelled)
+                worker.unwatch()
                 threading.Thread(target=self._renew, args=(worker,), daemon=True).start()
+
+    async def _atake(self) -> Worker:
+        """An idle worker, for the event loop: while none is (the first are starting, or one is being
+        replaced), it looks again every few milliseconds."""
+        while True:
+            try:
+                return self.idle.get_nowait()
+            except queue.Empty:
+                if self.closed:
+                    raise PoolClosed("the server is stopping") from None
+                if self.failure is not None:
+                    raise QueryError(self.failure) from None
+                await asyncio.sleep(0.005)
 
     def _renew(self, worker: Worker) -> None:
         """Replace the worker, away from the event loop (stopping and starting a process wait)."""

@@ -13,10 +13,11 @@ import anyio
 from ipgraph.errors import IpgraphError, QueryMemoryError, QueryTimeout, ServiceRefused
 from ipgraph.sparql.checks import parameter_warnings
 from ipgraph.sparql.library import NamedQuery
-from ipgraph.sparql.pool import Job, PoolClosed, QueryPool, Written, written
+from ipgraph.sparql.pool import Job, PoolClosed, QueryPool
 from ipgraph.sparql.results import Result
 from ipgraph.sparql.run import Dataset
 from ipgraph.sparql.store import EmbeddedStore
+from ipgraph.sparql.written import Written, written
 from ipgraph.web.limits import HttpError, Limits
 
 MiB = 1024 * 1024
