@@ -122,6 +122,22 @@ def test_options_show_and_take_the_defaults_of_the_code_they_configure(capsys, m
         assert "data/elsewhere.ttl" in shown(capsys, *name.split()), name
 
 
+def test_network_options_show_the_defaults_of_the_network_functions(capsys, monkeypatch):
+    from ipgraph import export
+    from ipgraph.network import department_paths, format_report, report
+    from ipgraph.network.weights import Weighting
+
+    monkeypatch.setattr(report, "__defaults__", (7, "louvain"))
+    monkeypatch.setattr(department_paths, "__defaults__", (3,))
+    monkeypatch.setattr(format_report, "__defaults__", ("en",))
+    monkeypatch.setattr(export.export, "__defaults__", ("departments", "en", None, None))
+    monkeypatch.setattr(Weighting, "method", "newman")
+    network = shown(capsys, "network", "report")
+    assert "(default 7)" in network and "(default louvain)" in network and "(default newman)" in network
+    assert "(default en)" in network and "(default 3)" in shown(capsys, "network", "path")
+    assert "labels (default en)" in shown(capsys, "export")
+
+
 def test_no_command_is_a_usage_error(capsys):
     code, _, err = cli(capsys)
     assert code == 2 and "usage: ipgraph" in err

@@ -6,3 +6,11 @@ run is registered: ``ipgraph --help`` lists the commands by their ``HELP`` line 
 """
 
 COMMANDS = ("build", "load", "validate", "queries", "query", "network", "push", "export", "diff", "serve", "check")
+
+
+def default(function, parameter: str):
+    """The default of one of ``function``'s parameters, for an option that configures it: the
+    value lives once, in the signature of the code that uses it."""
+    import inspect
+
+    return inspect.signature(function).parameters[parameter].default

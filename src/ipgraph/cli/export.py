@@ -35,7 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="with an RDF format: only the statements the ontology entails from the graph (ontology/rules/), "
         "to load beside it or to leave out",
     )
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of node labels (default zh)")
+    from ipgraph.cli.commands import default
+    from ipgraph.export import export
+
+    lang = default(export, "lang")
+    p.add_argument("--lang", choices=("zh", "en"), default=lang, help="language of node labels (default %(default)s)")
     add_weight_options(p)
     add_by_option(p)
     add_source_options(p)

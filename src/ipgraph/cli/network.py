@@ -8,6 +8,9 @@ HELP = "analyse the department network (report, paths between departments)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ipgraph.cli.commands import default
+    from ipgraph.network import department_paths, report
+
     p = sub.add_parser(
         "network",
         help=HELP,
@@ -23,8 +26,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "weighted degree, betweenness and eigenvector centrality; the pairs sharing most tasks; "
         "modularity-based communities; connected components.",
     )
-    rep.add_argument("--top", type=int, default=10, metavar="N", help="how many departments and pairs (default 10)")
-    rep.add_argument("--method", choices=("greedy", "louvain"), default="greedy", help="community detection method")
+    top = default(report, "top")
+    rep.add_argument(
+        "--top", type=int, default=top, metavar="N", help="how many departments and pairs (default %(default)s)"
+    )
+    rep.add_argument(
+        "--method",
+        choices=("greedy", "louvain"),
+        default=default(report, "method"),
+        help="community detection method (default %(default)s)",
+    )
     rep.add_argument(
         "-n",
         "--network",
@@ -46,25 +57,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     path.add_argument("source", metavar="DEPT", help="a department, e.g. 保护司")
     path.add_argument("target", metavar="DEPT2", help="another department, e.g. 人事司")
-    path.add_argument("--limit", type=int, default=20, metavar="N", help="show at most N paths (default 20)")
+    limit = default(department_paths, "limit")
+    path.add_argument(
+        "--limit", type=int, default=limit, metavar="N", help="show at most N paths (default %(default)s)"
+    )
     _common(path)
     path.set_defaults(func=run_path)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    from ipgraph.cli.commands import default
+    from ipgraph.network import format_report
+
     p.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format (default text)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language for text output")
+    lang = default(format_report, "lang")
+    p.add_argument(
+        "--lang", choices=("zh", "en"), default=lang, help="label language for text output (default %(default)s)"
+    )
     add_source_options(p)
 
 
 def add_weight_options(p: argparse.ArgumentParser) -> None:
     """How the department network's edges are weighted (docs/networks.md, "Weights")."""
+    from ipgraph.network.weights import Weighting
+
     p.add_argument(
         "--weight",
         choices=("count", "newman"),
-        default="count",
-        help="edge weight: number of shared tasks (default), or Newman's collaboration weight "
-        "(each task of n departments adds 1/(n-1) to each of its pairs)",
+        default=Weighting.method,
+        help="edge weight: count, the number of shared tasks, or newman, Newman's collaboration weight "
+        "(each task of n departments adds 1/(n-1) to each of its pairs) (default %(default)s)",
     )
     p.add_argument(
         "--max-bodies",
