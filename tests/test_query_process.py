@@ -23,16 +23,21 @@ HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i LIMIT 1"
 # What a query on a current store must not import: the parser and rdflib stack, networks, HTTP, child processes.
 HEAVY = ("rdflib", "pyshacl", "networkx", "httpx", "starlette", "uvicorn", "multiprocessing", "hashlib")
 
-# The command line as the installed script runs it (no arguments to main), then the modules it imported.
+# The command line as the installed script runs it (no arguments to main), then the modules it had
+# imported when it ended (it ends with os._exit once its answer is written).
 PROBE = """
-import json, sys
+import json, os, sys
 from ipgraph.cli import main
+end = os._exit
+
+def report(code):
+    print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+    sys.stderr.flush()
+    end(code)
+
+os._exit = report
 sys.argv = ["ipgraph", *sys.argv[1:]]
-try:
-    code = main()
-finally:
-    sys.stdout.flush()
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+report(main())
 """
 
 

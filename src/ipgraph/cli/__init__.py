@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -56,6 +57,15 @@ def _stop(signum: int, frame: object) -> None:
     raise Stopped(signum)
 
 
+def exit_at_once(code: int) -> None:
+    """End the process once its output is flushed, without the interpreter's teardown: freeing every
+    object and closing the store cost about 10 ms, a tenth of a query on a store, for a command
+    whose answer is written and which leaves nothing to finish (``leaves_nothing``: ``ipgraph query``)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` and return its exit status.
 
@@ -76,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         check_text(args)
-        return args.func(args)
+        code = args.func(args)
+        if own_process and getattr(args, "leaves_nothing", False):
+            exit_at_once(code)
+        return code
     except Stopped as exc:
         print(f"ipgraph: stopped ({signal.Signals(exc.signum).name})", file=sys.stderr)
         return 128 + exc.signum

@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="IRI",
         help="with --endpoint: query this named graph as the default graph (default-graph-uri)",
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, leaves_nothing=True)
 
 
 def positive_int(text: str) -> int:
