@@ -91,6 +91,14 @@ def shown(capsys, *argv: str) -> str:
     return " ".join(out.split())
 
 
+def defaults(function, **changed) -> tuple:
+    """A function's positional defaults with some of them changed."""
+    import inspect
+
+    given = [p for p in inspect.signature(function).parameters.values() if p.default is not p.empty]
+    return tuple(changed.get(p.name, p.default) for p in given if p.kind is not p.KEYWORD_ONLY)
+
+
 def test_options_show_and_take_the_defaults_of_the_code_they_configure(capsys, monkeypatch):
     """Each default lives once, in the module that uses it: changed there, the help and the parsed
     option follow."""
@@ -127,10 +135,10 @@ def test_network_options_show_the_defaults_of_the_network_functions(capsys, monk
     from ipgraph.network import department_paths, format_report, report
     from ipgraph.network.weights import Weighting
 
-    monkeypatch.setattr(report, "__defaults__", (7, "louvain"))
-    monkeypatch.setattr(department_paths, "__defaults__", (3,))
-    monkeypatch.setattr(format_report, "__defaults__", ("en",))
-    monkeypatch.setattr(export.export, "__defaults__", ("departments", "en", None, None))
+    monkeypatch.setattr(report, "__defaults__", defaults(report, top=7, method="louvain"))
+    monkeypatch.setattr(department_paths, "__defaults__", defaults(department_paths, limit=3))
+    monkeypatch.setattr(format_report, "__defaults__", defaults(format_report, lang="en"))
+    monkeypatch.setattr(export.export, "__defaults__", defaults(export.export, lang="en"))
     monkeypatch.setattr(Weighting, "method", "newman")
     network = shown(capsys, "network", "report")
     assert "(default 7)" in network and "(default louvain)" in network and "(default newman)" in network
