@@ -28,6 +28,7 @@ import contextlib
 import gc
 import io
 import math
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -79,8 +80,8 @@ def run_embedded(
     too deeply for its parser, or the memory limit, ends the child only).
     With a time limit the query runs in a child process, which ``memory`` (bytes) also bounds;
     with ``own_process`` (the caller is a command whose process may end with the query) it runs in
-    this process, which the limits end (:func:`~ipgraph.sparql.limits.limits_on_this_process`),
-    unless it nests so deeply that the engine could crash on it.
+    this process, which the limits end (:func:`~ipgraph.sparql.limits.limits_on_this_process`; POSIX,
+    whose pipes the limits' thread waits on), unless it nests so deeply that the engine could crash on it.
     """
     if max_rows is not None and max_rows < 0:
         raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
@@ -89,7 +90,7 @@ def run_embedded(
     substitutions = query.bind(params)
     if timeout is None:
         result = evaluate(store, query.text, substitutions, max_rows)
-    elif own_process and nesting_depth(query.text) <= MAX_IN_PROCESS_DEPTH:
+    elif own_process and os.name == "posix" and nesting_depth(query.text) <= MAX_IN_PROCESS_DEPTH:
         with limits_on_this_process(timeout, memory):
             result = evaluate(store, query.text, substitutions, max_rows)
     else:
