@@ -83,6 +83,7 @@ def test_progress_draws_on_a_terminal_only_and_clears_its_line():
     assert pipe.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_build_quiet_prints_only_the_summary(tmp_path, capsys):
     from ipgraph.cli import main as ipgraph
 

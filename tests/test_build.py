@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph
+import pytest
 from rdflib import Literal, URIRef
 
 from ipgraph import paths
@@ -16,15 +17,18 @@ from ipgraph.sparql.store import EmbeddedStore
 TASK = ID["cnipa-tasklist-2021/task/"]
 
 
+@pytest.mark.slow
 def test_turtle_is_byte_identical_on_every_build():
     assert to_turtle(build_sources()) == to_turtle(build_sources())
 
 
+@pytest.mark.slow
 def test_committed_graph_is_up_to_date_with_the_source():
     committed = paths.BUNDLED_GRAPH.read_text(encoding="utf-8")
     assert committed == to_turtle(build_sources()), "data/ipgraph.ttl is stale: run `ipgraph build`"
 
 
+@pytest.mark.slow
 def test_build_command_writes_the_same_bytes(tmp_path):
     out = tmp_path / "g.ttl"
     assert main(["build", "-o", str(out)]) == 0

@@ -31,6 +31,7 @@ def from_parts(files: list[Path]) -> str:
     return compose(list(cache.parts(files, vocab)), vocab).turtle
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sources", [[paths.SOURCES_DIR], [SERIES], [CORPUS]], ids=["bundled", "series", "corpus"])
 def test_parts_give_the_bytes_of_one_rdflib_graph(sources):
     files = source_files(sources)
@@ -76,6 +77,7 @@ def quads(graph: Path) -> list[str]:
     return sorted(str(q) for q in store)
 
 
+@pytest.mark.slow
 def test_a_rebuild_after_one_change_reads_that_document_only_and_equals_a_full_build(folder, tmp_path, reads):
     out = tmp_path / "g.ttl"
     build(folder, out)
@@ -108,6 +110,7 @@ def test_changed_code_reads_every_document_again(folder, tmp_path, reads, monkey
     assert len(list((persist.location(out) / "documents").glob("*.part"))) == 4  # the old entries are gone
 
 
+@pytest.mark.slow
 def test_a_corrupt_or_foreign_entry_is_read_again_never_trusted(folder, tmp_path, reads):
     out = tmp_path / "g.ttl"
     build(folder, out)
@@ -123,6 +126,7 @@ def test_a_corrupt_or_foreign_entry_is_read_again_never_trusted(folder, tmp_path
     assert out.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_an_interrupted_rebuild_leaves_the_old_store_readable(folder, tmp_path, monkeypatch):
     out = tmp_path / "g.ttl"
     build(folder, out)
@@ -146,6 +150,7 @@ def test_an_interrupted_rebuild_leaves_the_old_store_readable(folder, tmp_path, 
     assert out.read_bytes() == fresh.read_bytes() and persist.state(out).current
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_parts_and_the_same_errors(folder):
     files = source_files([folder])
     vocab = Vocabulary()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from ipgraph import paths
 from ipgraph.cli import main
 
 
+@pytest.mark.slow
 def test_check_builds_validates_and_runs_every_query(capsys, source_lines):
     assert main(["check"]) == 0
     out = capsys.readouterr().out

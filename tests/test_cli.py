@@ -229,6 +229,7 @@ def test_query_max_rows_is_reported(capsys, graph_file):
     assert "truncated at 3 rows" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fmt", "rdflib_format"), [(None, "turtle"), ("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
 )

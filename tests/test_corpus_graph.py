@@ -38,6 +38,7 @@ def run(store, name: str) -> list[dict]:
     return run_embedded(store, resolve(name), {}).records()
 
 
+@pytest.mark.slow
 def test_the_corpus_graph_conforms(graph, documents):
     report = validate(graph)
     assert report.conforms, report.text()

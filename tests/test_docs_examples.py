@@ -52,6 +52,7 @@ def test_the_docs_print_curl_examples():
     assert {doc for doc, _ in EXAMPLES} >= {"README.md", "endpoint.md"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("doc", "line"), EXAMPLES, ids=[f"{d}:{i}" for i, (d, _) in enumerate(EXAMPLES)])
 def test_curl_example_works_as_printed(port, tmp_path, doc, line):
     curl = required(shutil.which("curl"), "curl is missing", "curl is not installed")

@@ -128,6 +128,7 @@ def test_dot_lists_every_node_and_edge(runner):
     assert 'label="运用促进司"' in text
 
 
+@pytest.mark.slow
 @NEEDS_GRAPHVIZ
 @pytest.mark.parametrize("name", network.NETWORKS)
 def test_graphviz_reads_the_dot_and_draws_png(runner, name):
@@ -147,6 +148,7 @@ def test_svg_draws_each_department_and_pair(runner, shared_in_source):
     assert "运用促进司" in {t.text for t in root.iter(f"{SVG}text")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", export.RDF_FORMATS)
 def test_rdf_exports_are_the_graph(graph, fmt):
     text = export.export_rdf(graph, fmt)
@@ -200,6 +202,7 @@ def test_cli_refuses_network_with_rdf_and_writes_nothing(tmp_path, capsys):
     assert not target.exists()
 
 
+@pytest.mark.slow
 def test_cli_rdf_to_stdout_is_the_graph_file(capsysbinary, tmp_path, graph):
     source = tmp_path / "graph.ttl"
     graph.serialize(source, format="turtle")

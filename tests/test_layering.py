@@ -47,6 +47,7 @@ def test_every_module_is_in_a_known_layer():
     assert all(m in CORE or m.split(".")[1] in LAYERS for m in MODULES), sorted(MODULES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_imports_go_down_the_pipeline(module):
     upward = sorted(target for target in imports(MODULES[module]) if rank(target) > rank(module))

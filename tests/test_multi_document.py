@@ -53,6 +53,7 @@ def run(store, name, **params):
     return run_embedded(store, resolve(name), params).records()
 
 
+@pytest.mark.slow
 def test_both_documents_in_one_graph_each_in_its_own_iri_space(mixed):
     docs = set(mixed.subjects(RDF.type, IPG.TaskList))
     assert docs == {ID["cnipa-tasklist-2021"], ID["annual-plan-2022"]}
@@ -78,6 +79,7 @@ def test_a_folder_without_sources_is_refused(tmp_path):
         build_sources([tmp_path])
 
 
+@pytest.mark.slow
 def test_two_documents_with_one_key_are_refused(tmp_path):
     copy = tmp_path / "copy.txt"
     shutil.copy(SAMPLE, copy)

@@ -47,6 +47,7 @@ def two(tmp_path) -> tuple[Path, Path, str]:
     return target, plan, key
 
 
+@pytest.mark.slow
 def test_each_document_has_its_graph_and_the_union_is_the_file(two):
     target, _, key = two
     store = persist.open_graph(target, entailments=True)
@@ -60,6 +61,7 @@ def test_each_document_has_its_graph_and_the_union_is_the_file(two):
     assert answers(store, "cross-document-workload") == answers(in_memory(target), "cross-document-workload")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["trig", "nq"])
 def test_export_as_a_dataset(two, tmp_path, capsys, fmt):
     target, _, key = two
@@ -75,6 +77,7 @@ def test_export_as_a_dataset(two, tmp_path, capsys, fmt):
     assert out.read_bytes() == first
 
 
+@pytest.mark.slow
 def test_one_changed_document_is_replaced_alone(two):
     target, plan, key = two
     before = persist.state(target)
@@ -95,6 +98,7 @@ def test_one_changed_document_is_replaced_alone(two):
         assert answers(store, name) == answers(fresh, name)
 
 
+@pytest.mark.slow
 def test_a_dropped_document_leaves_the_others(two, capsys):
     target, _, key = two
     assert main(["build", str(paths.SOURCES_DIR), "-o", str(target), "-q"]) == 0

@@ -54,6 +54,7 @@ def by_edition(runner):
     return period_graphs(runner, "edition")
 
 
+@pytest.mark.slow
 def test_one_network_per_edition_with_the_bodies_of_its_source(by_edition):
     assert [p.key for p, _g in by_edition] == ["annual-plan-2031", "annual-plan-2032", "annual-plan-2033"]
     for (period, graph), year in zip(by_edition, (2031, 2032, 2033), strict=True):
@@ -130,6 +131,7 @@ def graph_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_report_by_year(capsys, tmp_path):
     assert main(["network", "report", "--by", "year", "--graph", str(graph_file(tmp_path))]) == 0
     out = capsys.readouterr().out

@@ -81,6 +81,7 @@ def test_the_store_holds_the_file_and_its_entailments_in_named_graphs(graph):
     assert plain.location is None and count(plain) == count(memory) - added
 
 
+@pytest.mark.slow
 def test_a_stale_store_is_rebuilt_and_the_user_told(graph, capsys):
     text = graph.read_text(encoding="utf-8")
     graph.write_text(text.replace('"保护司"@zh', '"保护与执法司"@zh'), encoding="utf-8")
@@ -155,6 +156,7 @@ def test_without_a_store_the_file_is_read(tmp_path):
     assert not persist.location(path).exists()  # reading creates no store
 
 
+@pytest.mark.slow
 def test_build_writes_the_store_and_load_rebuilds_it(tmp_path, capsys):
     target = tmp_path / "out.ttl"
     assert main(["build", "-o", str(target), "-q"]) == 0

@@ -309,6 +309,7 @@ def test_an_answer_cut_off_by_the_store_is_an_error(fake_store):
         run_remote(f"{fake_store.url}/query", library()["tasks-per-department"])
 
 
+@pytest.mark.slow
 def test_a_store_that_does_not_answer_in_time_is_an_error(fake_store):
     fake_store.delay = 2
     with pytest.raises(StoreError, match="timed out"):
@@ -325,6 +326,7 @@ def test_refused_credentials_are_an_error(fake_store, monkeypatch):
     assert fake_store.seen[0]["headers"]["Authorization"] == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_credentials_never_follow_a_redirect_to_another_origin(fake_store, monkeypatch, status):
     other = type("Other", (FakeStore,), {"seen": []})
@@ -337,6 +339,7 @@ def test_credentials_never_follow_a_redirect_to_another_origin(fake_store, monke
     assert other.seen == []
 
 
+@pytest.mark.slow
 def test_without_credentials_a_redirect_is_followed(fake_store, monkeypatch):
     monkeypatch.delenv("IPGRAPH_ENDPOINT_USER", raising=False)
     monkeypatch.setenv("NETRC", "/nonexistent")
@@ -347,6 +350,7 @@ def test_without_credentials_a_redirect_is_followed(fake_store, monkeypatch):
     assert len(other.seen) == 1 and "Authorization" not in other.seen[0]["headers"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [400, 500])
 def test_a_stores_terminal_escape_sequences_are_not_echoed(fake_store, status):
     fake_store.status = status
@@ -359,6 +363,7 @@ def test_a_stores_terminal_escape_sequences_are_not_echoed(fake_store, status):
     assert "\\x1b]0;owned\\x07\\x1b[2Jbad query" in message
 
 
+@pytest.mark.slow
 def test_the_time_limit_is_for_the_whole_answer_not_each_read(fake_store):
     """A store trickling its answer a byte at a time never lets a single read wait long."""
     fake_store.body = b'{"head": {"vars": []}, "boolean": true}' + b" " * 100

@@ -35,6 +35,7 @@ def minted(graph: Graph) -> list[str]:
     return sorted({str(t) for triple in graph for t in (triple[0], triple[2]) if str(t).startswith(ID)})
 
 
+@pytest.mark.slow
 def test_every_minted_iri_is_a_page(client, graph):
     iris = minted(graph)
     assert len(iris) > 200

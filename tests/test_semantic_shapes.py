@@ -425,6 +425,7 @@ def test_case_nodes_exist(two_documents):
         assert (node(case.focus), None, None) in two_documents, case.id
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_broken_graph_fails_for_the_right_reason(broken_report, case):
     assert not broken_report.conforms

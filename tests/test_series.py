@@ -174,6 +174,7 @@ def test_diff_text_shows_source_lines_side_by_side(capsys):
     assert "2 → 2. " in out and "知识产权局 → 市场监管总局" in out
 
 
+@pytest.mark.slow
 def test_diff_json_and_html(tmp_path, graph):
     path = tmp_path / "series.ttl"
     graph.serialize(path, format="turtle")

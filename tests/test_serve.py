@@ -51,6 +51,7 @@ def client(base) -> Iterator[httpx.Client]:
 # ---------------------------------------------------------------- protocol
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_sparqlwrapper_gets_the_tasks(base, store, method):
     wrapper = SPARQLWrapper(f"{base}/sparql")
@@ -185,6 +186,7 @@ def test_a_malformed_query_is_400_with_the_parser_message(client):
     assert "SPARQL syntax error" in response.text and "error at 1:" in response.text
 
 
+@pytest.mark.slow
 def test_the_row_limit_is_a_clear_error(store):
     with running(create_app(store, Limits(max_rows=10))) as url:
         over = httpx.get(f"{url}/sparql", params={"query": TASKS})
@@ -194,6 +196,7 @@ def test_the_row_limit_is_a_clear_error(store):
     assert under.status_code == 200 and len(under.json()["results"]["bindings"]) == 10
 
 
+@pytest.mark.slow
 def test_the_time_limit_is_a_clear_error(store):
     with running(create_app(store, Limits(timeout=0.3))) as url:
         response = httpx.get(f"{url}/sparql", params={"query": SLOW}, timeout=30)
@@ -259,6 +262,7 @@ def test_remote_runner_talks_to_ipgraph_serve(base, store):
     assert run_remote(f"{base}/sparql", parse_header("q", TASKS)).values("n")[-1] == "22"
 
 
+@pytest.mark.slow
 def test_large_answers_arrive_whole_from_the_query_workers(client):
     """An answer of a megabyte reaches the server's event loop in many pieces of the worker's pipe."""
     text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 4000"
@@ -328,6 +332,7 @@ def test_serve_opens_a_current_store_in_its_own_process_only_when_it_reads_it(st
     assert "store" in vars(store)
 
 
+@pytest.mark.slow
 def test_a_stale_store_is_not_served_as_it_is(stored, tmp_path):
     changed = tmp_path / "g.ttl"
     shutil.copytree(persist.location(stored), persist.location(changed), symlinks=True)

@@ -210,6 +210,7 @@ def test_values_keep_their_original_datatype(graph, shapes):
     assert values and all(v.endswith("^^xsd:positiveInteger") for v in values)
 
 
+@pytest.mark.slow
 def test_one_property_with_two_integer_datatypes_is_refused(graph, shapes):
     g = copy(graph)
     replace("task/3", ipg("number"), Literal(3, datatype=rns.XSD.positiveInteger))(g)

@@ -79,6 +79,7 @@ def test_two_document_build_has_each_tasks_best_links(mixed):
     assert links(mixed) == expected
 
 
+@pytest.mark.slow
 def test_synthetic_documents_have_each_tasks_best_links(tmp_path):
     graph = build_sources(generate.write_documents(tmp_path, 6, seed=3))
     expected = pairwise_links(graph)

@@ -76,6 +76,7 @@ def test_case_nodes_exist(graph):
             assert (node(case.focus), None, None) in graph, case.id
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_broken_graph_fails_for_the_right_reason(broken_report, case):
     assert not broken_report.conforms
@@ -326,11 +327,13 @@ def test_report_is_grouped_by_node_in_source_order(graph, shapes):
     ]
 
 
+@pytest.mark.slow
 def test_cli_conforming_graph_exits_0(capsys):
     assert main(["validate", str(paths.BUNDLED_GRAPH)]) == 0
     assert capsys.readouterr().out == "The graph conforms to the shapes.\n"
 
 
+@pytest.mark.slow
 def test_cli_broken_graph_exits_1_naming_the_task(task7_broken, source_lines, capsys):
     line, title = task_line(source_lines, 7)
     assert line == 21
@@ -404,6 +407,7 @@ def used_terms(graph: Graph) -> set[URIRef]:
     return set(graph.predicates()) | {c for c in graph.objects(None, rns.RDF.type) if isinstance(c, URIRef)}
 
 
+@pytest.mark.slow
 def test_every_term_used_is_declared_in_the_ontology():
     graph = load_graph(paths.BUNDLED_GRAPH)
     ontology = Graph().parse(paths.ONTOLOGY)

@@ -52,6 +52,7 @@ def used(graph: Graph) -> tuple[set[str], set[str]]:
     return classes, {short(str(p)) for p in graph.predicates()}
 
 
+@pytest.mark.slow
 def test_the_contract_lists_every_class_the_graph_uses(every_layout):
     stated, entailed = every_layout
     assert table_terms("Classes") == used(stated)[0] | used(entailed)[0]

@@ -97,6 +97,7 @@ def workspace(monkeypatch, tmp_path) -> Path:
     return paths.default_graph_file()
 
 
+@pytest.mark.slow
 def test_build_on_a_bad_source_writes_nothing(workspace, source_text, tmp_path, capsys):
     before = workspace.read_bytes()
     bad = tmp_path / "bad.txt"
@@ -107,6 +108,7 @@ def test_build_on_a_bad_source_writes_nothing(workspace, source_text, tmp_path, 
     _only(workspace.parent, "ipgraph.ttl", "ipgraph.ttl.store")  # the store of the graph before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(errno.EIO, "Input/output error")])
 def test_build_failing_while_writing_keeps_the_previous_graph(workspace, fail_writes_midway, failure, capsys):
     before = workspace.read_bytes()
@@ -118,6 +120,7 @@ def test_build_failing_while_writing_keeps_the_previous_graph(workspace, fail_wr
     _only(workspace.parent, "ipgraph.ttl", "ipgraph.ttl.store")  # the store of the graph before
 
 
+@pytest.mark.slow
 def test_export_failing_while_writing_keeps_the_previous_file(workspace, fail_writes_midway, tmp_path, capsys):
     out = tmp_path / "graph.nt"
     assert main(["export", "--graph", str(workspace), "-o", str(out)]) == 0
@@ -146,6 +149,7 @@ def test_the_package_writes_files_only_through_atomic_write():
     assert offenders == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
 def test_a_signal_during_a_write_leaves_no_temporary_file(workspace, tmp_path, name):
     """The signal arrives while the file is half-written: the command stops, naming it, and cleans up."""

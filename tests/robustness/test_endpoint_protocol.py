@@ -31,6 +31,7 @@ def post_query(base: str, body: bytes) -> httpx.Response:
     return httpx.post(f"{base}/sparql", content=body, headers=headers, timeout=BOUND)
 
 
+@pytest.mark.slow
 def test_a_body_that_is_not_utf8_is_400_naming_the_byte(base):
     response = post_query(base, b'ASK { FILTER("\xff" != "") }')
     assert response.status_code == 400
@@ -94,6 +95,7 @@ def sleepy_page(store: EmbeddedStore) -> str:
     return "never"
 
 
+@pytest.mark.slow
 def test_the_network_page_is_bounded_like_a_query(store):
     limits = Limits(timeout=2)
     with running(create_app(store, limits, sleepy_page), limits) as url:
@@ -103,6 +105,7 @@ def test_the_network_page_is_bounded_like_a_query(store):
     assert after.status_code == 200
 
 
+@pytest.mark.slow
 def test_the_network_page_is_computed_once_for_many_clients(store):
     limits = Limits(timeout=BOUND)
     app = create_app(store, limits)

@@ -70,6 +70,7 @@ def task_count(response: httpx.Response) -> int:
 # ---------------------------------------------------------------- updates, LOAD, SERVICE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "update",
     [
@@ -97,6 +98,7 @@ def test_load_and_updates_are_refused_in_every_shape(base, store, other_host, up
     assert len(store) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "template",
     [
@@ -147,6 +149,7 @@ def test_the_engine_itself_cannot_reach_another_host(store, other_host):
     assert not contacted(listener)
 
 
+@pytest.mark.slow
 def test_allow_service_is_what_lets_a_federated_query_out(store, other_host):
     """The counter-check: with --allow-service the same query does contact the other host."""
     url, listener = other_host
@@ -262,6 +265,7 @@ def test_the_default_request_time_is_ten_seconds():
     assert Limits().request_timeout == 10.0
 
 
+@pytest.mark.slow
 def test_a_client_trickling_its_headers_is_cut_off_while_others_are_served(impatient):
     endless_headers = b"".join(f"X-Filler-{i}: {i}\r\n".encode() for i in range(500))
     with raw_connection(impatient) as slow:
@@ -275,12 +279,14 @@ def test_a_client_trickling_its_headers_is_cut_off_while_others_are_served(impat
     assert answer.startswith(b"HTTP/1.1 408") and b"within 1 s" in answer
 
 
+@pytest.mark.slow
 def test_an_idle_connection_is_closed(impatient):
     with raw_connection(impatient) as idle:
         closed, answer = closed_within(idle, BOUND)
     assert closed and answer.startswith(b"HTTP/1.1 408")
 
 
+@pytest.mark.slow
 def test_a_client_trickling_its_body_is_cut_off(impatient):
     body = b"ASK {}" + b" " * 200
     head = (
@@ -294,6 +300,7 @@ def test_a_client_trickling_its_body_is_cut_off(impatient):
     assert answer == b""  # the request never arrived whole: no answer, the connection is simply closed
 
 
+@pytest.mark.slow
 def test_a_kept_alive_connection_gets_the_same_limit_for_its_next_request(impatient):
     with raw_connection(impatient) as conn:
         conn.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -339,6 +346,7 @@ def answer_status_becomes(base: str, status: int) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_idle_connections_do_not_starve_complete_requests(store):
     """Sockets that send nothing make room for requests: the longest-waiting one is closed (408)."""
     assert Limits().connections == 100

@@ -33,6 +33,7 @@ def test_many_unclosed_paragraphs_are_refused_at_once(opened):
     assert "list.txt:3" in message and "text outside <p>…</p>" in message
 
 
+@pytest.mark.slow
 def test_one_unclosed_paragraph_of_ten_mebibytes_is_refused():
     cell = "<p>国家知识产权局：加强保护</p><p>各地区：" + "推进" * (5 * 1024 * 1024)
     assert "text outside <p>…</p>" in refused_within(cell, 30)

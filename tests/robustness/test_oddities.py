@@ -55,6 +55,7 @@ ENCODINGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("oddity", ODDITIES)
 def test_recoverable_oddity_gives_the_same_graph(oddity, source_text, tmp_path, built_turtle, clean_turtle):
     mutated = ODDITIES[oddity](source_text)
@@ -64,6 +65,7 @@ def test_recoverable_oddity_gives_the_same_graph(oddity, source_text, tmp_path, 
     assert built_turtle(parse_file(path)) == clean_turtle
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_encodings_are_detected_and_give_the_same_graph(encoding, source_text, tmp_path, built_turtle, clean_turtle):
     path = tmp_path / "doc.txt"
@@ -71,6 +73,7 @@ def test_encodings_are_detected_and_give_the_same_graph(encoding, source_text, t
     assert built_turtle(parse_file(path)) == clean_turtle
 
 
+@pytest.mark.slow
 def test_all_oddities_at_once_in_gb18030(source_text, tmp_path, built_turtle, clean_turtle):
     text = source_text
     for name, oddity in ODDITIES.items():
@@ -168,6 +171,7 @@ def test_wrong_encoding_named_explicitly(source_text, tmp_path):
     _expect_error(path, None, "unknown encoding 'klingon'", encoding="klingon")
 
 
+@pytest.mark.slow
 def test_build_with_encoding_option_and_a_bad_source_on_the_command_line(source_text, tmp_path, capsys):
     good = tmp_path / "gbk.txt"
     good.write_bytes(source_text.encode("gbk"))

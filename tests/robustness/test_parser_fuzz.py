@@ -132,6 +132,7 @@ def test_mutated_sources_give_a_graph_or_a_located_error(fuzz_path, vocabulary, 
     check(fuzz_path, data, vocabulary)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=100)
 @given(st.binary(max_size=2_000))
 def test_arbitrary_bytes_give_a_located_error(fuzz_path, vocabulary, data):

@@ -240,6 +240,7 @@ class Refusing(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_refused_credentials_are_a_clear_error(small_graph, monkeypatch):
     monkeypatch.setenv("IPGRAPH_ENDPOINT_USER", "pusher")
     monkeypatch.setenv("IPGRAPH_ENDPOINT_PASSWORD", "wrong")

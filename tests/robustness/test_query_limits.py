@@ -25,6 +25,7 @@ def _no_query_process_left() -> None:
     assert [p for p in multiprocessing.active_children() if p.name == "ipgraph-query"] == []
 
 
+@pytest.mark.slow
 def test_a_slow_query_is_stopped_at_the_time_limit(store):
     with pytest.raises(QueryTimeout, match=r"time limit of 1 s, and no results were returned"):
         run_embedded(store, resolve(SLOW), timeout=1)
@@ -35,6 +36,7 @@ def test_the_time_limit_is_a_query_error_so_callers_report_it_as_one(store):
     assert issubclass(QueryTimeout, QueryError)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(library()))
 def test_queries_within_the_time_limit_answer_as_without_one(store, name, document):
     query = library()[name]
@@ -70,6 +72,7 @@ def test_an_infinite_time_limit_is_no_limit(store):
     assert run_embedded(store, query, timeout=float("inf")) == run_embedded(store, query)
 
 
+@pytest.mark.slow
 def test_the_command_line_stops_a_slow_query(capsys, tmp_path):
     assert main(["query", SLOW, "--timeout", "1"]) == 2
     out, err = capsys.readouterr()

@@ -53,6 +53,7 @@ def test_a_time_limited_command_line_query_has_the_memory_limit_too(store):
         run_embedded(store, resolve(HUNGRY), timeout=BOUND, memory=64 * MiB)
 
 
+@pytest.mark.slow
 def test_a_construct_is_cut_at_the_row_cap_as_it_streams(store):
     """Six billion triples to build: only cutting them as they stream answers before the time limit."""
     limits = Limits(timeout=20, max_rows=100)
@@ -62,6 +63,7 @@ def test_a_construct_is_cut_at_the_row_cap_as_it_streams(store):
     assert "more than 100 rows" in response.text
 
 
+@pytest.mark.slow
 def test_a_worker_stopped_at_the_time_limit_is_replaced(store):
     limits = Limits(timeout=2, workers=1)
     with running(create_app(store, limits), limits) as base:
@@ -123,6 +125,7 @@ def descendants_appear(process: subprocess.Popen, seconds: float = BOUND) -> set
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_a_killed_query_command_leaves_no_query_running(sig):
     """The command's process is the query's (a query nested too deeply for it runs in a child)."""
@@ -139,6 +142,7 @@ def test_a_killed_query_command_leaves_no_query_running(sig):
         command.wait()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_a_killed_command_leaves_no_child_query_running(sig, tmp_path):
     deep = tmp_path / "deep.rq"
@@ -155,6 +159,7 @@ def test_a_killed_command_leaves_no_child_query_running(sig, tmp_path):
         command.wait()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_a_stopped_server_leaves_no_query_running_and_stops_at_once(sig):
     port = free_port()
