@@ -105,9 +105,12 @@ def test_options_show_and_take_the_defaults_of_the_code_they_configure(capsys, m
     from ipgraph import paths, shacl
     from ipgraph.cli import parser
     from ipgraph.sparql import limits, remote
+    from ipgraph.web import limits as web_limits
     from ipgraph.web.limits import Limits
 
     monkeypatch.setattr(limits, "DEFAULT_TIMEOUT", 12.5)
+    monkeypatch.setattr(web_limits, "HOST", "127.0.0.2")
+    monkeypatch.setattr(web_limits, "PORT", 8123)
     monkeypatch.setattr(limits, "DEFAULT_MEMORY", 3 * limits.MiB)
     monkeypatch.setattr(paths, "GRAPH_NAME", paths.GRAPH_NAME.with_name("elsewhere.ttl"))
     monkeypatch.setattr(remote, "DEFAULT_TIMEOUT", 42.0)
@@ -122,6 +125,11 @@ def test_options_show_and_take_the_defaults_of_the_code_they_configure(capsys, m
     serve = shown(capsys, "serve")
     for text in ("(default 7.5)", "(default 77)", "(default 5;", "(default 9)", "(default: data/elsewhere.ttl)"):
         assert text in serve
+    assert "(default: 127.0.0.2," in serve and "(default: 8123)" in serve
+    assert (parser("serve").parse_args(["serve"]).host, parser("serve").parse_args(["serve"]).port) == (
+        "127.0.0.2",
+        8123,
+    )
     push = shown(capsys, "push")
     assert "(default 42)" in push and "(default: urn:x:target)" in push
     assert parser("push").parse_args(["push", "--endpoint", "http://h/q"]).timeout == 42.0

@@ -14,7 +14,7 @@ HELP = "serve the graph over SPARQL 1.1 Protocol, with a query page (read-only)"
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ipgraph.paths import GRAPH_NAME
-    from ipgraph.web.limits import Limits, MiB
+    from ipgraph.web.limits import HOST, PORT, Limits, MiB
 
     p = sub.add_parser(
         "serve",
@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="serve the graph file alone, without the statements the ontology entails (ontology/rules/)",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
+    p.add_argument("--host", default=HOST, help=f"address to listen on (default: {HOST}, this machine only)")
+    p.add_argument("--port", type=int, default=PORT, help=f"TCP port (default: {PORT})")
     p.add_argument(
         "--timeout",
         type=float,

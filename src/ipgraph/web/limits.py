@@ -9,6 +9,8 @@ from starlette.responses import PlainTextResponse, Response
 from ipgraph.sparql.run import DEFAULT_MEMORY
 
 MiB = 1024 * 1024
+HOST = "127.0.0.1"  # the address served on by default: this machine only
+PORT = 8000
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ipgraph.sparql.store import EmbeddedStore
 from ipgraph.web.app import create_app
 from ipgraph.web.connections import Connections, RequestClock
 from ipgraph.web.engine import Engine
-from ipgraph.web.limits import Limits
+from ipgraph.web.limits import HOST, PORT, Limits
 from ipgraph.web.origins import SameOrigin, host_names
 
 
@@ -45,8 +45,8 @@ def server_config(app: ASGIApp, host: str, port: int, limits: Limits) -> uvicorn
 
 def serve(
     store: EmbeddedStore,
-    host: str = "127.0.0.1",
-    port: int = 8000,
+    host: str = HOST,
+    port: int = PORT,
     limits: Limits | None = None,
     pool: QueryPool | None = None,
 ) -> None:
