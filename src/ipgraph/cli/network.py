@@ -14,17 +14,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "network",
         help=HELP,
-        description="Analyse the network of departments that share tasks: centrality, strongest pairs, "
-        "communities, and the tasks linking two departments.",
+        description="Analyse the networks of the graph: departments that share tasks (centrality, strongest "
+        "pairs, communities, the tasks linking two departments), tasks and their departments, and the "
+        "policies tasks cite; each as a whole or per edition or year (--by).",
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     rep = actions.add_parser(
         "report",
-        help="top departments, strongest pairs, communities",
+        help="top departments, strongest pairs, communities; figures of any network, per period with --by",
         description="Summarise the department network: departments by number of tasks with their degree, "
         "weighted degree, betweenness and eigenvector centrality; the pairs sharing most tasks; "
-        "modularity-based communities; connected components.",
+        "modularity-based communities; connected components. With -n task-department or citations: that "
+        "network's figures (nodes, edges, density, components, centralisation, top nodes).",
     )
     top = default(report, "top")
     rep.add_argument(
